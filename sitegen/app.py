@@ -1,0 +1,385 @@
+"""The ``Site`` object: a small Flask-like application on Werkzeug.
+
+A site is a WSGI application.  ``sitegen build`` requests each of its URLs
+through Werkzeug's test client and writes the responses to disk;
+``sitegen serve`` answers the same requests live.  One code path renders
+both, so the preview shows exactly what the build writes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from copy import deepcopy
+from pathlib import Path
+from typing import IO, Any, TypeVar
+from urllib.parse import urlsplit
+
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map, MapAdapter, RequestRedirect, Rule
+from werkzeug.test import Client
+from werkzeug.utils import send_from_directory
+from werkzeug.wrappers import Request, Response
+
+from . import mime
+from .config import DEFAULTS, Config
+from .context import _cv_adapter, _cv_record, _cv_request, _cv_site, current_record
+from .errors import SitegenError
+from .record import RenderRecord
+from .templating import RecordingEnvironment, create_jinja_env
+
+F = TypeVar("F", bound=Callable[..., Any])
+GeneratorFunction = Callable[[], Iterable[Any]]
+
+#: URLs under this prefix belong to the preview server.
+RESERVED_PREFIX = "/__sitegen/"
+#: The key under which a render's record travels in the WSGI environ.
+RECORD_KEY = "sitegen.record"
+
+
+class Site:
+    """A static site written as a Flask-style application.
+
+    ::
+
+        site = Site(__name__)
+
+        @site.route("/")
+        def index():
+            return render_template("index.html")
+
+    ``import_name`` locates the site's folder (``root_path``), which holds
+    ``templates/`` and ``static/``.  Static files are served at
+    ``/static/<path:filename>``.
+    """
+
+    def __init__(
+        self,
+        import_name: str,
+        *,
+        root_path: str | os.PathLike[str] | None = None,
+        template_folder: str = "templates",
+        static_folder: str | None = "static",
+        static_url_path: str = "/static",
+    ) -> None:
+        self.import_name = import_name
+        self.root_path = Path(root_path or _find_root_path(import_name)).resolve()
+        self.template_folder = self.root_path / template_folder
+        self.static_folder = self.root_path / static_folder if static_folder else None
+        self.static_url_path = static_url_path.rstrip("/")
+        self.config = Config(deepcopy(DEFAULTS))
+        self.url_map = Map()
+        self.view_functions: dict[str, Callable[..., Any]] = {}
+        self.generators: defaultdict[str, list[GeneratorFunction]] = defaultdict(list)
+        self.error_handlers: dict[int, Callable[[HTTPException], Any]] = {}
+        self.context_processors: list[Callable[[], dict[str, Any]]] = []
+        #: Recheck template files on each use (the preview server wants it).
+        self.auto_reload = True
+        self._jinja_env: RecordingEnvironment | None = None
+        self._adapters: dict[str, MapAdapter] = {}
+        if self.static_folder is not None:
+            self.add_url_rule(
+                f"{self.static_url_path}/<path:filename>", "static", self.send_static_file
+            )
+
+    def __repr__(self) -> str:
+        return f"<Site {self.import_name!r} at {self.root_path}>"
+
+    # -- routes --------------------------------------------------------------
+
+    def route(self, rule: str, **options: Any) -> Callable[[F], F]:
+        """Register the decorated view for the URL ``rule`` (Werkzeug syntax)."""
+
+        def decorator(view: F) -> F:
+            self.add_url_rule(rule, options.pop("endpoint", None), view, **options)
+            return view
+
+        return decorator
+
+    def add_url_rule(self, rule: str, endpoint: str | None = None,
+                     view_func: Callable[..., Any] | None = None, **options: Any) -> None:
+        """Register ``view_func`` for ``rule``, as ``route`` does."""
+        if rule.startswith(RESERVED_PREFIX):
+            raise SitegenError(
+                f"The route {rule!r} is under {RESERVED_PREFIX}, which the preview server uses.",
+                hint="choose another URL for this route",
+            )
+        if endpoint is None:
+            if view_func is None:
+                raise TypeError("add_url_rule needs an endpoint or a view function")
+            endpoint = view_func.__name__
+        existing = self.view_functions.get(endpoint)
+        if view_func is not None and existing is not None and existing is not view_func:
+            raise SitegenError(
+                f"Two views claim the endpoint {endpoint!r}.",
+                hint="rename one of the functions or pass endpoint='...' to @site.route",
+            )
+        options.setdefault("methods", ["GET"])
+        self.url_map.add(Rule(rule, endpoint=endpoint, **options))
+        if view_func is not None:
+            self.view_functions[endpoint] = view_func
+
+    def generator(self, endpoint_or_function: str | GeneratorFunction) -> Any:
+        """Register a function that yields the URLs of an endpoint with arguments.
+
+        It may yield a dict of values for ``endpoint``, a URL string, or an
+        ``(endpoint, values)`` pair, as Frozen-Flask's ``register_generator``.
+        Used bare (``@site.generator``), the function's name is the endpoint.
+        """
+        if callable(endpoint_or_function):
+            self.generators[endpoint_or_function.__name__].append(endpoint_or_function)
+            return endpoint_or_function
+        endpoint = endpoint_or_function
+
+        def decorator(function: GeneratorFunction) -> GeneratorFunction:
+            self.generators[endpoint].append(function)
+            return function
+
+        return decorator
+
+    def errorhandler(self, code_or_exception: int | type[HTTPException]) -> Callable[[F], F]:
+        """Register a view for an HTTP error.  A 404 handler becomes ``404.html``."""
+        code = code_or_exception if isinstance(code_or_exception, int) else \
+            code_or_exception.code
+        if code is None:
+            raise TypeError("errorhandler needs a status code or an HTTPException class")
+
+        def decorator(handler: F) -> F:
+            self.error_handlers[code] = handler
+            return handler
+
+        return decorator
+
+    # -- templates -----------------------------------------------------------
+
+    @property
+    def jinja_env(self) -> RecordingEnvironment:
+        """The Jinja environment, created on first use."""
+        if self._jinja_env is None:
+            self._jinja_env = create_jinja_env(self)
+        return self._jinja_env
+
+    def context_processor(self, function: F) -> F:
+        """Register a function whose dict is added to every template's context."""
+        self.context_processors.append(function)
+        return function
+
+    def template_filter(self, name: str | None = None) -> Callable[[F], F]:
+        """Register the decorated function as a Jinja filter."""
+
+        def decorator(function: F) -> F:
+            self.jinja_env.filters[name or function.__name__] = function
+            return function
+
+        return decorator
+
+    def template_global(self, name: str | None = None) -> Callable[[F], F]:
+        """Register the decorated function as a Jinja global."""
+
+        def decorator(function: F) -> F:
+            self.jinja_env.globals[name or function.__name__] = function
+            return function
+
+        return decorator
+
+    # -- files ---------------------------------------------------------------
+
+    def send_static_file(self, filename: str) -> Response:
+        """The view behind ``/static/<path:filename>``."""
+        from .context import request
+
+        assert self.static_folder is not None
+        response = send_from_directory(self.static_folder, filename, request.environ)
+        record = current_record()
+        if record is not None:
+            record.static_file = os.path.join(self.static_folder, filename)
+        return response
+
+    def static_files(self) -> Iterator[str]:
+        """Every file under ``static/`` as a posix path relative to it, sorted.
+
+        Dotfiles and dot-folders (``.DS_Store``, ``.git``) are left out.
+        """
+        if self.static_folder is None or not self.static_folder.is_dir():
+            return
+        for folder, dirs, files in os.walk(self.static_folder):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if not name.startswith("."):
+                    path = Path(folder, name).relative_to(self.static_folder)
+                    yield path.as_posix()
+
+    def open_resource(self, resource: str, mode: str = "rb",
+                      encoding: str | None = None) -> IO[Any]:
+        """Open a file relative to the site's folder and record the read.
+
+        Use it for data files a view reads, so that a change to them
+        rebuilds (or reloads) the pages that used them.
+        """
+        path = self.root_path / resource
+        record = current_record()
+        if record is not None:
+            record.read_file(str(path))
+        return open(path, mode, encoding=encoding)
+
+    def cache_path(self, name: str) -> Path:
+        """A folder under the site's cache directory (``.sitegen-cache``)."""
+        return self.root_path / self.config["CACHE_DIR"] / name
+
+    # -- URLs ----------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """``config["BASE_URL"]`` ending in ``/``, or ``http://localhost/``."""
+        base = dict.get(self.config, "BASE_URL") or "http://localhost/"
+        return base if base.endswith("/") else base + "/"
+
+    @property
+    def script_root(self) -> str:
+        """The path the site is published under, without the final slash."""
+        return urlsplit(self.base_url).path.rstrip("/")
+
+    def url_adapter(self) -> MapAdapter:
+        """A URL adapter bound to the base URL, for use outside a request."""
+        base = self.base_url
+        adapter = self._adapters.get(base)
+        if adapter is None:
+            parts = urlsplit(base)
+            adapter = self.url_map.bind(
+                parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "http"
+            )
+            self._adapters[base] = adapter
+        return adapter
+
+    def build_url(self, adapter: MapAdapter, endpoint: str, values: dict[str, Any], *,
+                  external: bool = False) -> str:
+        """Build the URL of ``endpoint``: the heart of ``url_for``."""
+        return adapter.build(endpoint, values, force_external=external)
+
+    def local_path(self, url: str) -> str:
+        """``url`` as a path inside the site: scheme, host and base path removed."""
+        if "://" in url:
+            url = url.split("://", 1)[1]
+            url = url[url.find("/"):] if "/" in url else "/"
+        root = self.script_root
+        if root and url.startswith(root + "/"):
+            url = url[len(root):]
+        return url
+
+    def url_for(self, endpoint: str, **values: Any) -> str:
+        """``url_for`` outside a request: the URL of ``endpoint`` at the base URL."""
+        from .helpers import url_for
+
+        with self.app_context():
+            return url_for(endpoint, **values)
+
+    # -- requests ------------------------------------------------------------
+
+    @contextmanager
+    def app_context(self) -> Iterator[Site]:
+        """Make this the current site, so ``url_for`` works outside a view."""
+        token = _cv_site.set(self)
+        try:
+            yield self
+        finally:
+            _cv_site.reset(token)
+
+    def wsgi_app(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        """The WSGI application: match the URL, call the view, answer."""
+        request = Request(environ)
+        adapter = self.url_map.bind_to_environ(environ)
+        record = environ.get(RECORD_KEY) or RenderRecord(request.path)
+        tokens = (
+            _cv_site.set(self), _cv_request.set(request),
+            _cv_adapter.set(adapter), _cv_record.set(record),
+        )
+        try:
+            response = self.dispatch(request, adapter, record)
+        finally:
+            _cv_record.reset(tokens[3])
+            _cv_adapter.reset(tokens[2])
+            _cv_request.reset(tokens[1])
+            _cv_site.reset(tokens[0])
+        return response(environ, start_response)
+
+    __call__ = wsgi_app
+
+    def dispatch(self, request: Request, adapter: MapAdapter,
+                 record: RenderRecord) -> Response:
+        """The response for ``request``: a view's, or an error handler's."""
+        try:
+            rule, args = adapter.match(return_rule=True)
+            record.endpoint = rule.endpoint
+            view = self.view_functions.get(rule.endpoint)
+            if view is None:
+                raise SitegenError(f"The endpoint {rule.endpoint!r} has no view function.")
+            return self.make_response(view(**args), request.path)
+        except RequestRedirect as redirect:
+            return redirect.get_response(request.environ)
+        except HTTPException as error:
+            handler = self.error_handlers.get(error.code or 500)
+            if handler is None:
+                return error.get_response(request.environ)
+            record.endpoint = getattr(handler, "__name__", record.endpoint)
+            return self.make_response(handler(error), request.path)
+
+    def make_response(self, rv: Any, path: str = "/") -> Response:
+        """Turn a view's return value into a response, as Flask does.
+
+        A string or bytes gets the content type of the URL's extension
+        (``/feed.xml`` is XML), or HTML where there is none; a dict or list
+        becomes JSON; a tuple adds a status and/or headers.
+        """
+        status: int | None = None
+        headers: Any = None
+        if isinstance(rv, tuple):
+            if len(rv) == 3:
+                rv, status, headers = rv
+            elif len(rv) == 2:
+                if isinstance(rv[1], int):
+                    rv, status = rv
+                else:
+                    rv, headers = rv
+            else:
+                raise TypeError("A view may return (body, status), (body, headers) "
+                                "or (body, status, headers).")
+        if isinstance(rv, Response):
+            response = rv
+        elif isinstance(rv, (str, bytes)):
+            response = Response(rv, mimetype=_mimetype_for(path))
+        elif isinstance(rv, (dict, list)):
+            body = json.dumps(rv, ensure_ascii=False, separators=(",", ":"))
+            response = Response(body, mimetype="application/json")
+        elif rv is None:
+            raise TypeError("The view returned None; return a string or a response.")
+        else:
+            raise TypeError(f"The view returned a {type(rv).__name__}; "
+                            "return a string, bytes, dict, list or response.")
+        if status is not None:
+            response.status_code = status
+        if headers:
+            response.headers.update(headers)
+        return response
+
+    def test_client(self) -> Client:
+        """A Werkzeug test client for this site."""
+        return Client(self)
+
+
+def _mimetype_for(path: str) -> str:
+    last = path.rsplit("/", 1)[-1]
+    if "." in last:
+        return mime.guess_type(last) or "text/html"
+    return "text/html"
+
+
+def _find_root_path(import_name: str) -> str:
+    module = sys.modules.get(import_name)
+    filename = getattr(module, "__file__", None)
+    if filename:
+        return os.path.dirname(os.path.abspath(filename))
+    return os.getcwd()

@@ -1,0 +1,131 @@
+"""The ``sitegen`` command: a thin shell over the library.
+
+Each command loads the site, calls one library function, and prints its
+result.  Errors the user can fix arrive as :class:`SitegenError` and are
+printed here, in one place, as one block, with exit code 1.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .errors import SitegenError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def site_options(function: F) -> F:
+    """The arguments every command that loads a site takes."""
+    function = click.option(
+        "--app", "app_spec", metavar="MODULE_OR_FILE[:NAME]",
+        help="The module or file that holds the Site (default: app.py).",
+    )(function)
+    return click.argument(
+        "site_dir", default=".", type=click.Path(file_okay=False, path_type=Path)
+    )(function)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Print a SitegenError as a readable block and exit with 1."""
+    try:
+        yield
+    except SitegenError as error:
+        click.secho("error: ", fg="red", bold=True, err=True, nl=False)
+        click.echo(error.format(), err=True)
+        sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sitegen")
+def main() -> None:
+    """Build Flask-style sites into static files."""
+
+
+@main.command()
+@site_options
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write the site (default: SITE_DIR/build).")
+@click.option("--base-url", metavar="URL",
+              help="The URL the site is published at, e.g. https://example.org/blog/.")
+@click.option("--strict", is_flag=True, help="Treat every warning as an error.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("--drafts", is_flag=True, help="Include pages marked draft: true.")
+@click.option("--future", is_flag=True, help="Include pages dated in the future.")
+def build(site_dir: Path, app_spec: str | None, output: Path | None, base_url: str | None,
+          strict: bool, quiet: bool, drafts: bool, future: bool) -> None:
+    """Render every URL of the site into OUTPUT."""
+    from .build import build as build_site
+    from .loading import load_site
+
+    with user_errors():
+        site = load_site(site_dir, app_spec)
+        if base_url:
+            site.config["BASE_URL"] = base_url
+        site.config["DRAFTS"] = drafts or site.config.get("DRAFTS")
+        site.config["FUTURE"] = future or site.config.get("FUTURE")
+        progress = None if quiet or not sys.stderr.isatty() else _Progress()
+        result = build_site(site, output, strict=strict, progress=progress)
+        if progress is not None:
+            progress.done()
+    if not quiet:
+        for warning in result.warnings:
+            click.secho("warning: ", fg="yellow", err=True, nl=False)
+            click.echo(warning, err=True)
+        click.echo(result.summary())
+
+
+@main.command()
+@site_options
+def routes(site_dir: Path, app_spec: str | None) -> None:
+    """List every endpoint with its rule, methods and the URLs it produced."""
+    from .build import render_all
+    from .loading import load_site
+
+    with user_errors():
+        site = load_site(site_dir, app_spec)
+        rendered = render_all(site)
+    produced: dict[str, int] = {}
+    for item in rendered.values():
+        endpoint = item.record.endpoint or "-"
+        produced[endpoint] = produced.get(endpoint, 0) + 1
+    rows = [("Endpoint", "Methods", "Rule", "URLs")]
+    for rule in sorted(site.url_map.iter_rules(), key=lambda r: (r.endpoint, r.rule)):
+        methods = ", ".join(sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}))
+        rows.append((rule.endpoint, methods, rule.rule, str(produced.get(rule.endpoint, 0))))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for n, row in enumerate(rows):
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        if n == 0:
+            click.echo("  ".join("-" * w for w in widths))
+
+
+class _Progress:
+    """A one-line progress bar on the terminal; the total grows as links appear."""
+
+    def __init__(self) -> None:
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self._last < 0.1 and done != total:
+            return
+        self._last = now
+        width = 30
+        filled = int(width * done / total) if total else width
+        bar = "#" * filled + "-" * (width - filled)
+        click.echo(f"\r[{bar}] {done}/{total} URLs", nl=False, err=True)
+
+    def done(self) -> None:
+        click.echo("\r\033[K", nl=False, err=True)
+
+
+if __name__ == "__main__":
+    main()

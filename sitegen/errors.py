@@ -1,0 +1,106 @@
+"""Errors a user can cause, each with a message written for that user.
+
+Every failure that is the user's to fix (a bad template, a broken link, a
+view that raises) is a :class:`SitegenError`.  The CLI and the preview server
+render them in one place, so the message is written once, here, and never
+arrives as a bare traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+
+
+class SitegenError(Exception):
+    """A problem in the user's site, with a message that says what to do.
+
+    ``message`` is the headline, ``details`` the lines under it (file
+    excerpts, referrers, frames), ``hint`` what to do about it.
+    """
+
+    def __init__(self, message: str, *, details: Iterable[str] = (), hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = list(details)
+        self.hint = hint
+
+    def format(self) -> str:
+        """The whole error as one readable block of text."""
+        lines = [self.message]
+        lines += [f"  {line}" for line in self.details]
+        if self.hint:
+            lines.append(f"hint: {self.hint}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+class AppLoadError(SitegenError):
+    """The site's ``app.py`` is missing, does not import, or holds no ``Site``."""
+
+
+class TemplateError(SitegenError):
+    """A Jinja template failed to compile."""
+
+
+class RenderError(SitegenError):
+    """A URL could not be rendered: the view or its template raised."""
+
+
+class BrokenLinkError(SitegenError):
+    """A URL that something links to does not answer ``200``."""
+
+
+class OutputError(SitegenError):
+    """Two URLs claim one file, or a URL would land outside the output."""
+
+
+class ContentError(SitegenError):
+    """A content file is malformed: front matter, encoding, or a bad link."""
+
+    def __init__(self, path: str | os.PathLike[str], line: int | None, problem: str, *,
+                 hint: str = "") -> None:
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {problem}", hint=hint)
+        self.path = str(path)
+        self.line = line
+        self.problem = problem
+
+
+class StrictModeError(SitegenError):
+    """``--strict`` was given and the build produced warnings."""
+
+
+def user_frames(tb: TracebackType | None, root: str | os.PathLike[str]) -> list[str]:
+    """The frames of ``tb`` that run the user's own files (under ``root``).
+
+    Jinja rewrites template frames to point at the template file, so
+    templates show up here too.  Frames of sitegen and its libraries are
+    left out: they are noise to someone fixing their site.
+    """
+    root_dir = os.path.realpath(root)
+    lines: list[str] = []
+    for frame in traceback.extract_tb(tb):
+        if frame.filename.startswith("<"):
+            continue
+        filename = os.path.realpath(frame.filename)
+        if not filename.startswith(root_dir + os.sep) or "site-packages" in filename:
+            continue
+        rel = os.path.relpath(filename, root_dir)
+        lines.append(f"{rel}, line {frame.lineno}, in {frame.name}")
+        if frame.line:
+            lines.append(f"    {frame.line.strip()}")
+    return lines
+
+
+def relative_to(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> str:
+    """``path`` relative to ``root`` where it is inside, else as given."""
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return str(path)

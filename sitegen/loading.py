@@ -1,0 +1,101 @@
+"""Finding the user's ``Site``: ``SITE_DIR/app.py`` or ``--app``.
+
+As ``flask --app``: ``--app`` names a module or a file, optionally with
+``:name`` for the object; without a name, the module's ``site`` (or the one
+``Site`` it holds) is used.  The site's folder goes first on ``sys.path``
+so its own modules import.  Loading again (the preview server does, after
+a Python change) forgets every module that came from the site's folder.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+
+from .app import Site
+from .errors import AppLoadError, user_frames
+
+_site_paths: list[str] = []
+
+
+def load_site(site_dir: str | os.PathLike[str] = ".", app: str | None = None) -> Site:
+    """Import the site's app module and return its ``Site``."""
+    root = Path(site_dir).resolve()
+    if not root.is_dir():
+        raise AppLoadError(f"The site folder {root} does not exist.")
+    spec = app or "app.py"
+    target, _, name = spec.partition(":")
+    if target.endswith(".py") or "/" in target or os.sep in target:
+        path = (root / target).resolve()
+        if not path.is_file():
+            raise AppLoadError(
+                f"There is no {target} in {root}.",
+                hint="run sitegen in your site's folder, pass the folder, or name the "
+                     "app with --app MODULE_OR_FILE[:NAME]",
+            )
+        module_dir, module_name = str(path.parent), path.stem
+    else:
+        module_dir, module_name = str(root), target
+    _forget_site_modules()
+    sys.path.insert(0, module_dir)
+    _site_paths.append(module_dir)
+    try:
+        module = importlib.import_module(module_name)
+    except SyntaxError as error:
+        raise AppLoadError(
+            f"{error.filename}:{error.lineno}: syntax error: {error.msg}",
+            details=[line for line in (error.text or "").rstrip("\n").splitlines()],
+            hint="fix the Python syntax at that line",
+        ) from error
+    except ModuleNotFoundError as error:
+        if error.name == module_name:
+            raise AppLoadError(f"No module named {module_name!r} in {root}.") from error
+        raise AppLoadError(
+            f"{spec}: {error}", details=user_frames(error.__traceback__, module_dir),
+            hint="install the missing package, or fix the import",
+        ) from error
+    except Exception as error:
+        raise AppLoadError(
+            f"{spec} raised {type(error).__name__} while loading: {error}",
+            details=user_frames(error.__traceback__, module_dir),
+        ) from error
+    return _find_site(module, name, spec)
+
+
+def _find_site(module: object, name: str, spec: str) -> Site:
+    if name:
+        site = getattr(module, name, None)
+        if not isinstance(site, Site):
+            raise AppLoadError(f"{spec}: {name!r} is not a sitegen Site.")
+        return site
+    for candidate in ("site", "app"):
+        site = getattr(module, candidate, None)
+        if isinstance(site, Site):
+            return site
+    found = [v for v in vars(module).values() if isinstance(v, Site)]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise AppLoadError(
+            f"{spec} defines no Site.",
+            hint="create one: site = Site(__name__)",
+        )
+    raise AppLoadError(f"{spec} defines several Sites.", hint="name one: --app app.py:NAME")
+
+
+def _forget_site_modules() -> None:
+    """Drop modules imported from earlier site folders, so they load afresh."""
+    folders = tuple(os.path.realpath(p) + os.sep for p in _site_paths)
+    if not folders:
+        return
+    for key, module in list(sys.modules.items()):
+        filename = getattr(module, "__file__", None)
+        if filename and os.path.realpath(filename).startswith(folders):
+            del sys.modules[key]
+    for path in _site_paths:
+        while path in sys.path:
+            sys.path.remove(path)
+    _site_paths.clear()
+    importlib.invalidate_caches()

@@ -1,0 +1,50 @@
+"""Content types from file names, the same on every machine.
+
+Python's ``mimetypes`` module reads the system's ``/etc/mime.types``, so two
+machines can disagree.  A private table built from Python's defaults keeps
+the build deterministic.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+
+_TABLE = mimetypes.MimeTypes(filenames=())
+for _type, _ext in [
+    ("application/manifest+json", ".webmanifest"),
+    ("text/markdown", ".md"),
+    ("application/atom+xml", ".atom"),
+    ("application/rss+xml", ".rss"),
+    ("image/webp", ".webp"),
+    ("image/avif", ".avif"),
+    ("font/woff2", ".woff2"),
+    ("font/woff", ".woff"),
+    ("text/javascript", ".mjs"),
+]:
+    _TABLE.add_type(_type, _ext)
+
+
+def guess_type(path: str) -> str | None:
+    """The content type a static host would serve ``path`` with."""
+    return _TABLE.guess_type(path, strict=False)[0]
+
+
+def _family(mimetype: str) -> str:
+    main, _, sub = mimetype.partition("/")
+    if sub == "xml" or sub.endswith("+xml"):
+        return "xml"
+    if sub == "json" or sub.endswith("+json"):
+        return "json"
+    if sub in ("javascript", "x-javascript", "ecmascript"):
+        return "javascript"
+    return mimetype
+
+
+def types_agree(served: str, expected: str) -> bool:
+    """Whether a response of type ``served`` may be written to a file whose
+    extension a host would serve as ``expected``.
+
+    Types of one family agree: an Atom feed (``application/atom+xml``) in
+    ``feed.xml`` is fine.
+    """
+    return _family(served) == _family(expected)
