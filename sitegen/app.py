@@ -81,6 +81,9 @@ class Site:
         self.auto_reload = True
         self._jinja_env: RecordingEnvironment | None = None
         self._adapters: dict[str, MapAdapter] = {}
+        #: Folders of source files (content) the output must never land in.
+        self.source_folders: list[Path] = []
+        self._forget_hooks: list[Callable[[set[str]], None]] = []
         if self.static_folder is not None:
             self.add_url_rule(
                 f"{self.static_url_path}/<path:filename>", "static", self.send_static_file
@@ -225,6 +228,20 @@ class Site:
         if record is not None:
             record.read_file(str(path))
         return open(path, mode, encoding=encoding)
+
+    def on_forget(self, hook: Callable[[set[str]], None]) -> None:
+        """Register ``hook(paths)``, called by :meth:`forget` (for caches)."""
+        self._forget_hooks.append(hook)
+
+    def forget(self, paths: Iterable[str | os.PathLike[str]]) -> None:
+        """Drop whatever the site cached about these files.
+
+        The preview server calls it after a save, so content collections
+        reread what changed; templates recheck themselves.
+        """
+        changed = {os.path.realpath(p) for p in paths}
+        for hook in self._forget_hooks:
+            hook(changed)
 
     def cache_path(self, name: str) -> Path:
         """A folder under the site's cache directory (``.sitegen-cache``)."""

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from .app import Site
-from .errors import AppLoadError, user_frames
+from .errors import AppLoadError, SitegenError, user_frames
 
 _site_paths: list[str] = []
 
@@ -43,6 +43,8 @@ def load_site(site_dir: str | os.PathLike[str] = ".", app: str | None = None) ->
     _site_paths.append(module_dir)
     try:
         module = importlib.import_module(module_name)
+    except SitegenError:
+        raise
     except SyntaxError as error:
         raise AppLoadError(
             f"{error.filename}:{error.lineno}: syntax error: {error.msg}",
