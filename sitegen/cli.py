@@ -102,7 +102,7 @@ def routes(site_dir: Path, app_spec: str | None) -> None:
         rows.append((rule.endpoint, methods, rule.rule, str(produced.get(rule.endpoint, 0))))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for n, row in enumerate(rows):
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
         if n == 0:
             click.echo("  ".join("-" * w for w in widths))
 
