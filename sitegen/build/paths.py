@@ -1,0 +1,73 @@
+"""From a URL to the file a static host serves for it.
+
+The rules are the ones GitHub Pages, Netlify, Cloudflare Pages and a plain
+nginx agree on: ``/`` is ``index.html``, ``/a/b/`` is ``a/b/index.html``,
+an extension-less ``/a/b`` served as HTML is ``a/b.html``, and anything
+else is written under its own name.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from urllib.parse import quote, unquote, urlsplit
+
+from ..errors import OutputError
+
+HTML = "text/html"
+
+
+def normalize_url(url: str) -> str:
+    """The canonical form of a site-local URL: no query or fragment,
+    percent-decoded, NFC-normalised.  Two links to one page compare equal."""
+    path = urlsplit(url).path or "/"
+    if "%" in path:
+        path = unquote(path)
+    if not path.isascii():
+        path = unicodedata.normalize("NFC", path)
+    return path
+
+
+def request_path(url: str) -> str:
+    """A canonical URL quoted again for a request line."""
+    return quote(url, safe="/:@!$&'()*+,;=-._~")
+
+
+def check_safe(url: str) -> None:
+    """Refuse a URL whose file would land outside the output folder."""
+    problem = None
+    if not url.startswith("/"):
+        problem = "it does not start with '/'"
+    elif "\\" in url or "\x00" in url:
+        problem = "it contains a backslash or a NUL byte"
+    else:
+        segments = url[1:].split("/")
+        if any(s in (".", "..") for s in segments):
+            problem = "it contains a '.' or '..' segment"
+        elif any(s == "" for s in segments[:-1]):
+            problem = "it contains an empty segment ('//')"
+    if problem:
+        raise OutputError(
+            f"The URL {url!r} cannot be written: {problem}, so its file would land "
+            "outside the output folder or collide with another.",
+            hint="fix the link, url_for value or generator that produces this URL",
+        )
+
+
+def output_path(url: str, mimetype: str | None) -> str:
+    """The output file (posix, relative to the output root) for ``url``."""
+    check_safe(url)
+    rel = url[1:]
+    if rel == "" or rel.endswith("/"):
+        return rel + "index.html"
+    if mimetype == HTML and "." not in rel.rsplit("/", 1)[-1]:
+        return rel + ".html"
+    return rel
+
+
+def link_path(url: str) -> str:
+    """The file a link to ``url`` leads to, where its type is not known.
+
+    Used to make links relative: an extension-less URL is taken to be an
+    HTML page, as nearly all are.
+    """
+    return output_path(url, HTML)
