@@ -80,7 +80,8 @@ class Site:
         #: Recheck template files on each use (the preview server wants it).
         self.auto_reload = True
         self._jinja_env: RecordingEnvironment | None = None
-        self._adapters: dict[str, MapAdapter] = {}
+        self._adapters: dict[tuple[str, ...], MapAdapter] = {}
+        self._built_urls: dict[tuple[Any, ...], str] = {}
         #: Folders of source files (content) the output must never land in.
         self.source_folders: list[Path] = []
         self._forget_hooks: list[Callable[[set[str]], None]] = []
@@ -123,6 +124,7 @@ class Site:
             )
         options.setdefault("methods", ["GET"])
         self.url_map.add(Rule(rule, endpoint=endpoint, **options))
+        self._built_urls.clear()
         if view_func is not None:
             self.view_functions[endpoint] = view_func
 
@@ -262,20 +264,38 @@ class Site:
 
     def url_adapter(self) -> MapAdapter:
         """A URL adapter bound to the base URL, for use outside a request."""
-        base = self.base_url
-        adapter = self._adapters.get(base)
+        parts = urlsplit(self.base_url)
+        return self._adapter(parts.netloc, parts.path or "/", parts.scheme or "http")
+
+    def _adapter(self, host: str, script_name: str, scheme: str) -> MapAdapter:
+        """One adapter per host and script root, shared by every request.
+
+        Binding per request would rebuild it each time; matching takes the
+        path explicitly, so a shared adapter is safe.
+        """
+        key = (host, script_name, scheme)
+        adapter = self._adapters.get(key)
         if adapter is None:
-            parts = urlsplit(base)
-            adapter = self.url_map.bind(
-                parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "http"
-            )
-            self._adapters[base] = adapter
+            adapter = self.url_map.bind(host, script_name=script_name, url_scheme=scheme)
+            self._adapters[key] = adapter
         return adapter
 
     def build_url(self, adapter: MapAdapter, endpoint: str, values: dict[str, Any], *,
                   external: bool = False) -> str:
-        """Build the URL of ``endpoint``: the heart of ``url_for``."""
-        return adapter.build(endpoint, values, force_external=external)
+        """Build the URL of ``endpoint``: the heart of ``url_for``.
+
+        Built URLs are remembered per adapter: a navigation bar that calls
+        ``url_for`` on every page builds each of its URLs once.
+        """
+        try:
+            key = (id(adapter), endpoint, external, *sorted(values.items()))
+            url = self._built_urls.get(key)
+        except TypeError:  # unhashable values (lists for repeated query args)
+            return adapter.build(endpoint, values, force_external=external)
+        if url is None:
+            url = self._built_urls[key] = adapter.build(endpoint, values,
+                                                        force_external=external)
+        return url
 
     def local_path(self, url: str) -> str:
         """``url`` as a path inside the site: scheme, host and base path removed."""
@@ -308,7 +328,7 @@ class Site:
     def wsgi_app(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         """The WSGI application: match the URL, call the view, answer."""
         request = Request(environ)
-        adapter = self.url_map.bind_to_environ(environ)
+        adapter = self._adapter(request.host, request.root_path or "/", request.scheme)
         record = environ.get(RECORD_KEY) or RenderRecord(request.path)
         tokens = (
             _cv_site.set(self), _cv_request.set(request),
@@ -329,7 +349,8 @@ class Site:
                  record: RenderRecord) -> Response:
         """The response for ``request``: a view's, or an error handler's."""
         try:
-            rule, args = adapter.match(return_rule=True)
+            rule, args = adapter.match(request.path, request.method, return_rule=True,
+                                       query_args=request.query_string.decode("latin-1"))
             record.endpoint = rule.endpoint
             view = self.view_functions.get(rule.endpoint)
             if view is None:

@@ -9,6 +9,7 @@ from werkzeug.routing import BuildError
 from werkzeug.utils import redirect as _redirect
 from werkzeug.wrappers import Response
 
+from .build.paths import normalize_url
 from .context import current_adapter, current_record, current_site
 
 
@@ -26,7 +27,7 @@ def url_for(endpoint: str, *, _external: bool = False, _anchor: str | None = Non
     url = site.build_url(adapter, endpoint, values, external=_external)
     record = current_record()
     if record is not None:
-        record.urls.add(site.local_path(url))
+        record.urls.add(normalize_url(site.local_path(url)))
         if _external and not site.config.get("BASE_URL"):
             record.warn(
                 f"url_for({endpoint!r}, _external=True) without a base URL gives "

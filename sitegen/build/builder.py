@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import mime
 from ..app import Site
 from ..errors import BrokenLinkError, SitegenError, StrictModeError
-from .. import mime
 from .discover import NOT_FOUND_PAGE, UrlQueue, seed_urls
 from .output import WriteStats, check_output_folder, plan_files, write_tree
 from .render import Rendered, Renderer
@@ -71,11 +71,10 @@ def build(site: Site, output: str | Path | None = None, *, strict: bool = False,
             hint="fix them, or build without --strict",
         )
     stats = write_tree(out, files, site.config.get("KEEP_FILES") or ())
-    counts = {
-        "pages": sum(1 for r in rendered.values() if not r.is_redirect and not r.record.static_file),
-        "static": sum(1 for r in rendered.values() if r.record.static_file),
-        "redirects": sum(1 for r in rendered.values() if r.is_redirect),
-    }
+    static = sum(1 for r in rendered.values() if r.record.static_file)
+    redirects = sum(1 for r in rendered.values() if r.is_redirect)
+    counts = {"pages": len(rendered) - static - redirects, "static": static,
+              "redirects": redirects}
     return BuildResult(out, rendered, warnings, stats, time.perf_counter() - started, counts)
 
 

@@ -133,11 +133,9 @@ class Renderer:
         if local is not None:
             record.links.add(local)
             target = target[len(self._origin):]
-        page = redirect_page(target)
-        if self.relative:
-            body = self._relativize(url, HTML, page, links.rewrite_html_links)
-        else:
-            body = page.encode()
+            if self.relative:
+                target = self._relative_link(posixpath.dirname(output_path(url, HTML)), target)
+        body = redirect_page(target).encode()
         return Rendered(url, status, HTML, body, record,
                         location=local if local is not None else target)
 
@@ -158,6 +156,9 @@ class Renderer:
                     continue
                 if link.startswith("/") and not link.startswith("//"):
                     local = cache[link] = self._local(self._origin + link)
+                    if local is None:
+                        record.warn(f"the link {link} lies outside the base URL's path "
+                                    f"{self._root}/, so it leads off the site")
                 elif _has_scheme(link):
                     if not link.startswith(self._origin):
                         continue
@@ -169,20 +170,24 @@ class Renderer:
                 add(local)  # type: ignore[arg-type]
 
     def _relativize(self, url: str, mimetype: str, text: str, rewrite_all: object) -> bytes:
+        """``text`` with every internal root-relative link made relative to ``url``."""
         here = posixpath.dirname(output_path(url, mimetype))
-        root = self._root + "/"
 
         def rewrite(link: str) -> str | None:
-            if not link.startswith(root) or link.startswith("//"):
-                return None
-            parts = urlsplit(link)
-            target = link_path(normalize_url(parts.path[len(self._root):]))
-            rel = posixpath.relpath(target, here or ".")
-            tail = (f"?{parts.query}" if parts.query else "") + \
-                (f"#{parts.fragment}" if parts.fragment else "")
-            return request_path(rel) + tail
+            return self._relative_link(here, link)
 
         return rewrite_all(text, rewrite).encode()  # type: ignore[operator]
+
+    def _relative_link(self, here: str, link: str) -> str | None:
+        """``link`` relative to the output folder ``here``; None if not internal."""
+        if not link.startswith(self._root + "/") or link.startswith("//"):
+            return None
+        parts = urlsplit(link)
+        target = link_path(normalize_url(parts.path[len(self._root):]))
+        rel = posixpath.relpath(target, here or ".")
+        tail = (f"?{parts.query}" if parts.query else "") + \
+            (f"#{parts.fragment}" if parts.fragment else "")
+        return request_path(rel) + tail
 
     # -- errors ------------------------------------------------------------
 
