@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from copy import deepcopy
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, MapAdapter, RequestRedirect, Rule
 from werkzeug.test import Client
 from werkzeug.utils import send_from_directory
@@ -32,6 +32,9 @@ from .errors import SitegenError
 from .record import RenderRecord
 from .templating import RecordingEnvironment, create_jinja_env
 
+if TYPE_CHECKING:
+    from .content import Pages
+
 F = TypeVar("F", bound=Callable[..., Any])
 GeneratorFunction = Callable[[], Iterable[Any]]
 
@@ -39,6 +42,8 @@ GeneratorFunction = Callable[[], Iterable[Any]]
 RESERVED_PREFIX = "/__sitegen/"
 #: The key under which a render's record travels in the WSGI environ.
 RECORD_KEY = "sitegen.record"
+#: Set in the environ to render the site's 404 page whatever the URL matches.
+NOT_FOUND_KEY = "sitegen.not_found"
 
 
 class Site:
@@ -84,6 +89,9 @@ class Site:
         self._built_urls: dict[tuple[Any, ...], str] = {}
         #: Folders of source files (content) the output must never land in.
         self.source_folders: list[Path] = []
+        #: URLs the build renders after all others, such as the sitemap, which
+        #: lists them (see :func:`sitegen.build.built_pages`).
+        self.late_urls: set[str] = set()
         self._forget_hooks: list[Callable[[set[str]], None]] = []
         if self.static_folder is not None:
             self.add_url_rule(
@@ -231,6 +239,21 @@ class Site:
             record.read_file(str(path))
         return open(path, mode, encoding=encoding)
 
+    def pages(self, folder: str | os.PathLike[str], endpoint: str | None = None,
+              **options: Any) -> Pages:
+        """The Markdown files below ``folder`` as a collection of pages.
+
+        ::
+
+            posts = site.pages("content/posts", endpoint="post")
+
+        With an ``endpoint``, each page gets a ``url`` and the endpoint a
+        generator for every page.  See :class:`sitegen.content.Pages`.
+        """
+        from .content import Pages
+
+        return Pages(self, folder, endpoint, **options)
+
     def on_forget(self, hook: Callable[[set[str]], None]) -> None:
         """Register ``hook(paths)``, called by :meth:`forget` (for caches)."""
         self._forget_hooks.append(hook)
@@ -349,6 +372,8 @@ class Site:
                  record: RenderRecord) -> Response:
         """The response for ``request``: a view's, or an error handler's."""
         try:
+            if request.environ.get(NOT_FOUND_KEY):
+                raise NotFound()
             rule, args = adapter.match(request.path, request.method, return_rule=True,
                                        query_args=request.query_string.decode("latin-1"))
             record.endpoint = rule.endpoint
@@ -362,7 +387,8 @@ class Site:
             handler = self.error_handlers.get(error.code or 500)
             if handler is None:
                 return error.get_response(request.environ)
-            record.endpoint = getattr(handler, "__name__", record.endpoint)
+            if record.endpoint is None:  # no route matched: name the handler
+                record.endpoint = getattr(handler, "__name__", None)
             return self.make_response(handler(error), request.path)
 
     def make_response(self, rv: Any, path: str = "/") -> Response:

@@ -84,7 +84,7 @@ def _find_site(module: object, name: str, spec: str) -> Site:
             f"{spec} defines no Site.",
             hint="create one: site = Site(__name__)",
         )
-    raise AppLoadError(f"{spec} defines several Sites.", hint="name one: --app app.py:NAME")
+    raise AppLoadError(f"{spec} defines several Sites.", hint=f"name one: --app {spec}:NAME")
 
 
 def _forget_site_modules() -> None:

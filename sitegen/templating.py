@@ -68,16 +68,20 @@ def render_template(template_name_or_list: str | jinja2.Template | list[str],
     overridden by ``context``.
     """
     site = current_site()
-    env = site.jinja_env
-    template = env.get_or_select_template(template_name_or_list)
+    template = site.jinja_env.get_or_select_template(template_name_or_list)
+    return template.render(_context(site, context))
+
+
+def render_template_string(source: str, **context: Any) -> str:
+    """Render a template given as a string, with the same globals and
+    context processors as ``render_template``."""
+    site = current_site()
+    return site.jinja_env.from_string(source).render(_context(site, context))
+
+
+def _context(site: Site, context: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for processor in site.context_processors:
         values.update(processor())
     values.update(context)
-    return template.render(values)
-
-
-def render_template_string(source: str, **context: Any) -> str:
-    """Render a template given as a string, with the same globals."""
-    site = current_site()
-    return site.jinja_env.from_string(source).render(context)
+    return values

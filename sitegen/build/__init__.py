@@ -5,7 +5,7 @@
 ``builder`` runs them in order.
 """
 
-from .builder import BuildResult, build, render_all
+from .builder import BuildResult, build, built_pages, render_all
 from .render import Rendered, Renderer
 
-__all__ = ["build", "render_all", "BuildResult", "Renderer", "Rendered"]
+__all__ = ["build", "built_pages", "render_all", "BuildResult", "Renderer", "Rendered"]

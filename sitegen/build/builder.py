@@ -7,9 +7,11 @@ the same build runs from Python (tests, scripts) as from the shell.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 from .. import mime
 from ..app import Site
@@ -19,6 +21,9 @@ from .output import WriteStats, check_output_folder, plan_files, write_tree
 from .render import Rendered, Renderer
 
 Progress = Callable[[int, int], None]
+
+_cv_built: ContextVar[Mapping[str, Rendered] | None] = ContextVar("sitegen.built",
+                                                                 default=None)
 
 
 @dataclass
@@ -79,23 +84,56 @@ def build(site: Site, output: str | Path | None = None, *, strict: bool = False,
 
 
 def render_all(site: Site, progress: Progress | None = None) -> dict[str, Rendered]:
-    """Render every URL the site has, following links as they appear."""
+    """Render every URL the site has, following links as they appear.
+
+    The site's late URLs render last, when :func:`built_pages` can list the rest.
+    """
     renderer = Renderer(site)
     queue = UrlQueue()
     rendered: dict[str, Rendered] = {}
     with site.app_context():
         for url, origin in seed_urls(site):
             queue.add(url, origin)
-        for url in queue:
-            result = renderer.render(url)
-            rendered[url] = result
-            queue.add_links(result.record.links, url)
-            if progress is not None:
-                progress(len(rendered), len(queue))
+        late = _render_queue(renderer, queue, rendered, site.late_urls, progress)
+        token = _cv_built.set(MappingProxyType(dict(rendered)))
+        try:
+            for url in late:
+                rendered[url] = result = renderer.render(url)
+                queue.add_links(result.record.links, url)
+                if progress is not None:
+                    progress(len(rendered), len(queue))
+        finally:
+            _cv_built.reset(token)
+        _render_queue(renderer, queue, rendered, (), progress)
     broken = [r for r in rendered.values() if not _ok(r)]
     if broken:
         raise _broken_links(broken, rendered, queue)
     return rendered
+
+
+def _render_queue(renderer: Renderer, queue: UrlQueue, rendered: dict[str, Rendered],
+                  late_urls: Collection[str], progress: Progress | None) -> list[str]:
+    """Render the queued URLs, following links; set aside and return the late ones."""
+    late: list[str] = []
+    for url in queue:
+        if url in late_urls:
+            late.append(url)
+            continue
+        result = renderer.render(url)
+        rendered[url] = result
+        queue.add_links(result.record.links, url)
+        if progress is not None:
+            progress(len(rendered), len(queue))
+    return late
+
+
+def built_pages() -> Mapping[str, Rendered] | None:
+    """Every URL the build rendered, while it renders the late URLs.
+
+    A late URL (:attr:`Site.late_urls`, such as the sitemap) is rendered
+    once every other URL is, and may list them; ``None`` anywhere else.
+    """
+    return _cv_built.get()
 
 
 def _ok(item: Rendered) -> bool:

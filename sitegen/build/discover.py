@@ -15,14 +15,14 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from werkzeug.routing import BuildError
 
 from ..app import Site
 from ..errors import RenderError, SitegenError, user_frames
 from .paths import normalize_url
-
-NOT_FOUND_PAGE = "/404.html"
+from .render import NOT_FOUND_PAGE
 
 
 class UrlQueue:
@@ -84,6 +84,13 @@ def _generated(site: Site, adapter: Any, endpoint: str, function: Any) -> Iterat
         ) from error
     for item in items:
         if isinstance(item, str):
+            parts = urlsplit(item)
+            if (parts.scheme or parts.netloc) and not item.startswith(site.base_url):
+                raise RenderError(
+                    f"The generator {name}() yielded the external URL {item!r}.",
+                    hint="yield URLs of this site, such as '/about/'; "
+                         "external URLs are never built",
+                )
             yield normalize_url(site.local_path(item))
             continue
         if isinstance(item, tuple) and len(item) == 2:

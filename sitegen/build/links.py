@@ -26,7 +26,7 @@ _TOKEN = re.compile(
     re.S | re.I,
 )
 _ATTR = re.compile(
-    r"""(\s(?:href|src|srcset|poster|action|style)\s*=\s*)"""
+    r"""(\s(href|src|srcset|poster|action|style)\s*=\s*)"""
     r"""(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""",
     re.I,
 )
@@ -40,7 +40,11 @@ _CSS_URL = re.compile(
 def iter_html_links(text: str) -> Iterator[str]:
     """Every URL an HTML document refers to, as written (entities decoded)."""
     for token in _TOKEN.finditer(text):
-        yield from _tag_links(token.group())
+        tag = token.group()
+        if tag[1] in "!sS":  # a comment, or perhaps a <script> or <style> block
+            yield from _block_links(tag)
+        else:
+            yield from _attr_links(tag)
 
 
 def iter_css_links(text: str) -> Iterator[str]:
@@ -85,12 +89,18 @@ def _split_token(token: str) -> tuple[str, str, str]:
     return token, "", ""
 
 
-def _tag_links(token: str) -> Iterator[str]:
+def _block_links(token: str) -> Iterator[str]:
     if token.startswith("<!--"):
         return
     opening, inner, _ = _split_token(token)
-    for match in _ATTR.finditer(opening):
-        name = match.group(1).strip().split("=")[0].strip().lower()
+    yield from _attr_links(opening)
+    if inner and opening[:6].lower() == "<style":
+        yield from iter_css_links(inner)
+
+
+def _attr_links(tag: str) -> Iterator[str]:
+    for match in _ATTR.finditer(tag):
+        name = match[2].lower()
         value = _attr_value(match)
         if name == "style":
             yield from iter_css_links(value)
@@ -98,8 +108,6 @@ def _tag_links(token: str) -> Iterator[str]:
             yield from _srcset_urls(value)
         elif value:
             yield value
-    if inner and opening[:6].lower() == "<style":
-        yield from iter_css_links(inner)
 
 
 def _rewrite_tag(token: str, rewrite: Rewrite) -> str:
@@ -108,7 +116,7 @@ def _rewrite_tag(token: str, rewrite: Rewrite) -> str:
     opening, inner, rest = _split_token(token)
 
     def attr(match: re.Match[str]) -> str:
-        name = match.group(1).strip().split("=")[0].strip().lower()
+        name = match[2].lower()
         value = _attr_value(match)
         if name == "style":
             new = rewrite_css_links(value, rewrite)
@@ -131,7 +139,7 @@ def _rewrite_tag(token: str, rewrite: Rewrite) -> str:
 
 
 def _attr_value(match: re.Match[str]) -> str:
-    raw = next((g for g in match.groups()[1:] if g is not None), "")
+    raw = match[3] or match[4] or match[5] or ""
     return html.unescape(raw) if "&" in raw else raw
 
 

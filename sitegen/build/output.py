@@ -41,11 +41,12 @@ def plan_files(rendered: Iterable[Rendered]) -> dict[str, Rendered]:
         path = item.path
         other = files.get(path)
         if other is not None:
-            problems.append(f"{other.url} and {item.url} both write {path}")
+            first, second = sorted((other.url, item.url))
+            problems.append(f"{first} and {second} both write {path}")
             continue
         files[path] = item
     folders: dict[str, str] = {}
-    for path, item in files.items():
+    for path, item in sorted(files.items()):  # the same names whatever the order of work
         parent = path.rpartition("/")[0]
         while parent and parent not in folders:
             folders[parent] = item.url
@@ -98,11 +99,20 @@ def write_tree(output: Path, files: Mapping[str, Rendered],
         staging.mkdir()
         made: set[str] = {""}
         for path in sorted(files):
-            folder = path.rpartition("/")[0]
-            if folder not in made:
-                (staging / folder).mkdir(parents=True, exist_ok=True)
-                made.add(folder)
-            if _write_file(files[path], staging / path, output / path):
+            item = files[path]
+            try:
+                folder = path.rpartition("/")[0]
+                if folder not in made:
+                    (staging / folder).mkdir(parents=True, exist_ok=True)
+                    made.add(folder)
+                changed = _write_file(item, staging / path, output / path)
+            except OSError as error:
+                raise OutputError(
+                    f"{item.url} cannot be written to {path}: {error.strerror or error}.",
+                    hint="a file name may be at most 255 bytes: check the URL; and check "
+                         "that the output folder is writable and its disk has room",
+                ) from error
+            if changed:
                 stats.written += 1
             else:
                 stats.unchanged += 1

@@ -20,12 +20,14 @@ import jinja2
 from werkzeug.http import parse_options_header
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from ..app import RECORD_KEY, Site
+from ..app import NOT_FOUND_KEY, RECORD_KEY, Site
 from ..errors import RenderError, SitegenError, TemplateError, relative_to, user_frames
 from ..record import RenderRecord
 from . import links
 from .paths import HTML, link_path, normalize_url, output_path, request_path
 
+#: Where the 404 handler's page is written; static hosts serve it for missing URLs.
+NOT_FOUND_PAGE = "/404.html"
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 CSS = "text/css"
 _UNKNOWN = object()
@@ -77,6 +79,10 @@ class Renderer:
         environ["PATH_INFO"] = url.encode().decode("latin-1")
         environ["REQUEST_URI"] = environ["RAW_URI"] = self._root + request_path(url)
         environ[RECORD_KEY] = record
+        if url == NOT_FOUND_PAGE:
+            # The 404 page is the 404 handler's answer, whatever routes
+            # /404.html might match (a catch-all /<slug>/ would redirect it).
+            environ[NOT_FOUND_KEY] = True
         try:
             app_iter, status_line, headers = run_wsgi_app(self.site, environ)
         except SitegenError:
