@@ -92,6 +92,8 @@ class Site:
         #: URLs the build renders after all others, such as the sitemap, which
         #: lists them (see :func:`sitegen.build.built_pages`).
         self.late_urls: set[str] = set()
+        #: State of sitegen's parts that hang off the site, by name (as Flask's).
+        self.extensions: dict[str, Any] = {}
         self._forget_hooks: list[Callable[[set[str]], None]] = []
         if self.static_folder is not None:
             self.add_url_rule(

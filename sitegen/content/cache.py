@@ -1,0 +1,112 @@
+"""The on-disk parse cache: an unchanged page is never parsed again.
+
+Entries live in one SQLite file, ``.sitegen-cache/markdown/parses.sqlite3``,
+and are addressed by content: the key is a hash of the page body and of
+everything else the parse depends on (the Markdown configuration and the
+versions of sitegen, Python-Markdown and Pygments).  Nothing in a parse
+depends on another file (links are kept as references, resolved when the
+page is used), so no entry ever needs invalidating: a changed body or
+configuration simply asks for another key.
+
+One file rather than one per page: a cold build of a thousand pages would
+otherwise create a thousand files (slow on most file systems), and SQLite
+lets concurrent builds share the cache safely.  A cache that cannot be
+read or written is a cache miss, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import weakref
+from pathlib import Path
+
+import markdown
+import pygments
+
+from .markup import Parsed
+
+#: Bump when the shape of a cached parse changes.
+FORMAT = "1"
+FILENAME = "parses.sqlite3"
+
+
+class ParseCache:
+    """Cached :class:`Parsed` results in ``folder``, keyed by body + configuration."""
+
+    def __init__(self, folder: Path, fingerprint: str) -> None:
+        from .. import __version__
+
+        self.path = folder / FILENAME
+        self._salt = "\0".join((
+            FORMAT, __version__, markdown.__version__, pygments.__version__, fingerprint,
+        )).encode()
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        self._unusable = False
+
+    def key(self, body: str) -> str:
+        digest = hashlib.sha256(self._salt)
+        digest.update(b"\0")
+        digest.update(body.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def load(self, key: str) -> Parsed | None:
+        """The cached parse for ``key``; ``None`` if absent or unreadable."""
+        with self._lock:
+            db = self._database()
+            if db is None:
+                return None
+            try:
+                row = db.execute("SELECT data FROM parses WHERE key = ?", (key,)).fetchone()
+            except sqlite3.Error:
+                return None
+        if row is None:
+            return None
+        try:
+            return Parsed.from_json(json.loads(row[0]))
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def store(self, key: str, parsed: Parsed) -> None:
+        """Save ``parsed`` under ``key``."""
+        data = json.dumps(parsed.to_json(), ensure_ascii=False, separators=(",", ":"))
+        with self._lock:
+            db = self._database()
+            if db is None:
+                return
+            try:
+                db.execute("INSERT OR REPLACE INTO parses VALUES (?, ?)", (key, data))
+            except sqlite3.Error:
+                return
+
+    def _database(self) -> sqlite3.Connection | None:
+        """The connection, opened on first use; a damaged file is started afresh."""
+        if self._db is None and not self._unusable:
+            for attempt in range(2):
+                try:
+                    self._db = _connect(self.path)
+                    weakref.finalize(self, self._db.close)
+                    break
+                except sqlite3.DatabaseError:
+                    if attempt == 0:
+                        self.path.unlink(missing_ok=True)
+                except (OSError, sqlite3.Error):
+                    break
+            self._unusable = self._db is None
+        return self._db
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS parses (key TEXT PRIMARY KEY, data TEXT NOT NULL)")
+    except sqlite3.Error:
+        db.close()
+        raise
+    return db

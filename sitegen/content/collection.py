@@ -1,0 +1,360 @@
+"""``Pages``: the Markdown files of a folder, as an ordered, queryable collection.
+
+``site.pages("content/posts", endpoint="post")`` returns one.  It reads the
+folder on first use, not at import, and keeps what it read until a changed
+file is forgotten (``site.forget``): a changed file is read again, a new or
+deleted one rescans the folder.
+
+Order, everywhere: pages with a date first, newest first; then pages
+without a date, by path.  Pages with the same date go by path.  Drafts and
+pages dated in the future are left out unless ``config["DRAFTS"]`` /
+``config["FUTURE"]`` (``--drafts``/``--future``) are set.
+
+Queries (``filter``, ``sorted``) return page sets with the same methods,
+computed lazily from the collection so they follow its changes.  Every
+listing is recorded in the render (the folder's glob), every single page
+used through ``get`` as a file read, so the preview knows what a save
+touches.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.exceptions import NotFound
+
+from ..context import current_record
+from ..errors import SitegenError
+from ..helpers import abort
+from .page import Page, attribute_or_meta
+from .pagination import Paginator
+from .registry import content_of
+from .routes import CollectionRoutes
+from .source import read_source
+
+if TYPE_CHECKING:
+    from ..app import Site
+
+
+class TagIndex(dict):  # type: ignore[type-arg]
+    """``tag → pages``, sorted by tag; an unknown tag is a 404 in a view."""
+
+    def __missing__(self, tag: str) -> list[Page]:
+        raise NotFound(f"No page has the tag {tag!r}.")
+
+
+class PageSet:
+    """An ordered set of pages and the queries on it."""
+
+    def __init__(self, root: Pages) -> None:
+        self.root = root
+        self._paginators: dict[tuple[Any, ...], Paginator] = {}
+        self._memo: dict[str, Any] = {}
+
+    def _cached(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``, kept until the site's pages change."""
+        return self.root.content.memo(self._memo, key, compute)
+
+    def _list(self) -> list[Page]:
+        """The pages, in order, without recording anything."""
+        raise NotImplementedError
+
+    def _pages(self) -> list[Page]:
+        self.root.note_listing()
+        return self._list()
+
+    def __iter__(self) -> Iterator[Page]:
+        return iter(self._pages())
+
+    def __len__(self) -> int:
+        return len(self._pages())
+
+    def __contains__(self, page: object) -> bool:
+        return page in self._pages()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {self.root.name!r}>"
+
+    def get(self, key: str, default: Page | None = None) -> Page | None:
+        """The page whose ``path`` is ``key``, else whose ``slug`` is; ``default`` if none."""
+        paths, slugs = self._cached("lookup", self._lookup)
+        page = paths.get(key) or slugs.get(key)
+        if page is None:
+            self.root.note_listing()
+            return default
+        record = current_record()
+        if record is not None:
+            record.read_file(str(page.source_path))
+        return page
+
+    def get_or_404(self, key: str) -> Page:
+        """As :meth:`get`, but a 404 (in a view) when there is no such page."""
+        page = self.get(key)
+        if page is None:
+            abort(404)
+        return page  # type: ignore[return-value]
+
+    def _lookup(self) -> tuple[dict[str, Page], dict[str, Page]]:
+        paths: dict[str, Page] = {}
+        slugs: dict[str, Page] = {}
+        for page in self._list():
+            paths[page.path] = page
+            slugs.setdefault(page.slug, page)
+        return paths, slugs
+
+    def sorted(self, key: str | Callable[[Page], Any], reverse: bool = False) -> PageSet:
+        """The pages sorted by ``key``: an attribute or front matter name, or a function.
+
+        Pages without a value for a named key come last, in collection order.
+        """
+        def sort(pages: list[Page]) -> list[Page]:
+            if callable(key):
+                return sorted(pages, key=key, reverse=reverse)
+            valued = [p for p in pages if _value(p, key) is not None]
+            rest = [p for p in pages if _value(p, key) is None]
+            return sorted(valued, key=lambda p: _sortable(_value(p, key)),
+                          reverse=reverse) + rest
+
+        return _DerivedPages(self, sort)
+
+    def filter(self, function: Callable[[Page], Any] | None = None,
+               **values: Any) -> PageSet:
+        """The pages for which ``function(page)`` is true and every ``name=value`` holds.
+
+        A value matches a list (``tags="python"``) when the list holds it.
+        """
+        def keep(page: Page) -> bool:
+            if function is not None and not function(page):
+                return False
+            for name, wanted in values.items():
+                value = _value(page, name)
+                if isinstance(value, (list, tuple)) and not isinstance(wanted, (list, tuple)):
+                    if wanted not in value:
+                        return False
+                elif value != wanted:
+                    return False
+            return True
+
+        return _DerivedPages(self, lambda pages: [p for p in pages if keep(p)])
+
+    def by_tag(self) -> TagIndex:
+        """``tag → pages`` (in this set's order), tags sorted case-insensitively."""
+        self.root.note_listing()
+        return self._cached("tags", self._tags)  # type: ignore[no-any-return]
+
+    def _tags(self) -> TagIndex:
+        table: dict[str, list[Page]] = {}
+        for page in self._list():
+            for tag in page.tags:
+                table.setdefault(tag, []).append(page)
+        return TagIndex(sorted(table.items(), key=lambda item: (item[0].casefold(), item[0])))
+
+    def by_year(self) -> dict[int, list[Page]]:
+        """``year → pages`` for the dated pages, newest year first."""
+        years: dict[int, list[Page]] = {}
+        for page in self._pages():
+            if page.date is not None:
+                years.setdefault(page.date.year, []).append(page)
+        return dict(sorted(years.items(), reverse=True))
+
+    def latest(self, count: int) -> list[Page]:
+        """The ``count`` newest dated pages."""
+        return [p for p in self._pages() if p.date is not None][:count]
+
+    def paginate(self, per_page: int, endpoint: str | None = None, *,
+                 arg: str | None = None, **values: Any) -> Paginator:
+        """These pages cut into pages of ``per_page``, with URLs through ``endpoint``.
+
+        ``endpoint``'s route takes the page number as an argument (``arg``,
+        found from the route when not given); ``values`` are its other
+        arguments.  The paginator is kept, so calling this in a view costs
+        nothing after the first time.  Called outside a render (at import
+        time) with an endpoint, it also registers a generator for every
+        page number, so no link is needed to reach them.
+        """
+        key = (per_page, endpoint, arg, tuple(sorted(values.items())))
+        paginator = self._paginators.get(key)
+        if paginator is None:
+            paginator = self._paginators[key] = Paginator(self, per_page, endpoint, arg, values)
+            if endpoint is not None and current_record() is None:
+                self.root.site.generators[endpoint].append(paginator.generate)
+        return paginator
+
+
+class _DerivedPages(PageSet):
+    """A query over another page set, recomputed when the collection changes."""
+
+    def __init__(self, parent: PageSet, transform: Callable[[list[Page]], list[Page]]) -> None:
+        super().__init__(parent.root)
+        self._parent = parent
+        self._transform = transform
+
+    def _list(self) -> list[Page]:
+        return self._cached(  # type: ignore[no-any-return]
+            "list", lambda: self._transform(self._parent._list())
+        )
+
+
+class Pages(PageSet):
+    """Every ``*.md`` file below ``folder`` (recursively), as :class:`Page` objects.
+
+    ``endpoint`` names the view that shows one page; the collection then
+    gives it a generator and each page a ``url``.  ``media_url`` is where
+    files the pages link to are published (default: ``/`` + the folder's
+    path in the site, e.g. ``/content/posts/images/pic.png``; ``/media/`` +
+    its name for the site's own folder or one outside it).
+    """
+
+    def __init__(self, site: Site, folder: str | os.PathLike[str],
+                 endpoint: str | None = None, *, media_url: str | None = None) -> None:
+        super().__init__(self)
+        self.site = site
+        self.folder = Path(os.path.realpath(site.root_path / folder))
+        if not self.folder.is_dir():
+            raise SitegenError(
+                f"site.pages({os.fspath(folder)!r}): there is no folder {self.folder}.",
+                hint="create it, or fix the path (it is relative to the site's folder)",
+            )
+        #: The folder relative to the site's, as messages show it.
+        self.name = Path(os.path.relpath(self.folder, site.root_path)).as_posix()
+        self.endpoint = endpoint
+        self.content = content_of(site)
+        self.routes = CollectionRoutes(self, endpoint, media_url)
+        self._files: dict[str, Page] = {}
+        self._scanned = False
+        self._pattern = os.path.join(self.folder, "*.md")
+        site.source_folders.append(self.folder)
+        self.content.collections.append(self)
+
+    # -- loading -----------------------------------------------------------
+
+    def _load(self) -> dict[str, Page]:
+        """Every page of the folder, drafts included, read once and kept."""
+        if self._scanned:
+            return self._files
+        with self.content.lock:
+            if not self._scanned:
+                found: dict[str, Page] = {}
+                for rel, path in _markdown_files(self.folder):
+                    page = self._files.get(rel)
+                    if page is None:
+                        display = posixpath.normpath(f"{self.name}/{rel}.md")
+                        page = Page(self, read_source(path, display), rel, display)
+                    found[rel] = page
+                self._files = found
+                self._scanned = True
+        return self._files
+
+    def forget(self, paths: set[str]) -> bool:
+        """Drop the pages read from ``paths``; whether any path was in the folder."""
+        folder = str(self.folder)
+        hit = False
+        for path in paths:
+            if path == folder or path.startswith(folder + os.sep):
+                hit = True
+                rel = os.path.relpath(path, folder).replace(os.sep, "/")
+                if rel.endswith(".md"):
+                    self._files.pop(rel[:-3], None)
+        if hit:
+            self._scanned = False
+        return hit
+
+    def visible(self) -> list[Page]:
+        """The pages a build publishes, in order (nothing is recorded)."""
+        return self._cached("visible", self._visible)  # type: ignore[no-any-return]
+
+    def _visible(self) -> list[Page]:
+        drafts = dict.get(self.site.config, "DRAFTS")
+        future = dict.get(self.site.config, "FUTURE")
+        pages = [p for p in self._load().values()
+                 if (drafts or not p.draft) and (future or not p.is_future)]
+        ordered = _ordered(pages)
+        self.routes.register_aliases(ordered)
+        return ordered
+
+    def _list(self) -> list[Page]:
+        return self.visible()
+
+    def is_visible(self, page: Page) -> bool:
+        return page in self._cached("visible-set", lambda: set(self.visible()))
+
+    def page_at(self, path: str) -> Page | None:
+        """The page (visible or not) read from the file at ``path``."""
+        rel = os.path.relpath(path, self.folder).replace(os.sep, "/")
+        return self._load().get(rel[:-3]) if rel.endswith(".md") else None
+
+    # -- used by pages -----------------------------------------------------
+
+    def note_listing(self, everywhere: bool = False) -> None:
+        """Record that the render depends on the list of pages (of every collection)."""
+        record = current_record()
+        if record is not None:
+            for collection in self.content.collections if everywhere else (self,):
+                record.listed_folder(collection._pattern)
+
+    def url_of(self, page: Page, *, record: bool = True) -> str | None:
+        return self.routes.url_of(page, record=record)
+
+    def media_url(self, path: str) -> str:
+        return self.routes.media_url_for(path)
+
+    def neighbour(self, page: Page, step: int) -> Page | None:
+        """The page ``step`` places away in reading order (oldest to newest, then by path)."""
+        self.note_listing()
+        reading, index = self._cached("reading", self._reading_order)
+        position = index.get(page)
+        if position is None or not 0 <= position + step < len(reading):
+            return None
+        return reading[position + step]  # type: ignore[no-any-return]
+
+    def _reading_order(self) -> tuple[list[Page], dict[Page, int]]:
+        pages = self.visible()
+        reading = [p for p in pages if p.date is not None][::-1]
+        reading += [p for p in pages if p.date is None]
+        return reading, {page: n for n, page in enumerate(reading)}
+
+
+def _markdown_files(folder: Path) -> Iterator[tuple[str, Path]]:
+    """``(path without .md, file)`` for every ``*.md`` below ``folder``, sorted."""
+    for parent, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(".md") and not name.startswith("."):
+                path = Path(parent, name)
+                rel = path.relative_to(folder).as_posix()
+                yield rel[:-3], path
+
+
+def _ordered(pages: list[Page]) -> list[Page]:
+    """Dated pages newest first, then undated ones; ties and the rest by path."""
+    by_path = sorted(pages, key=lambda p: p.path)
+    dated = [p for p in by_path if p.date is not None]
+    dated.sort(key=lambda p: _instant(p.date), reverse=True)  # type: ignore[arg-type]
+    return dated + [p for p in by_path if p.date is None]
+
+
+def _instant(value: date | datetime) -> datetime:
+    """A naive datetime to compare dates, naive and aware datetimes by."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value
+    return datetime(value.year, value.month, value.day)
+
+
+def _sortable(value: Any) -> Any:
+    """Dates, naive and aware datetimes made comparable with each other."""
+    return _instant(value) if isinstance(value, date) else value
+
+
+def _value(page: Page, name: str) -> Any:
+    """An attribute of ``page``, else its front matter value, else ``None``."""
+    try:
+        return attribute_or_meta(page, name)
+    except KeyError:
+        return None

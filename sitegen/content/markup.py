@@ -1,0 +1,155 @@
+"""Markdown → :class:`Parsed`: the one expensive step, done once per source.
+
+A site has one :class:`MarkdownRenderer`, built from ``site.config`` on first
+use, holding one ``markdown.Markdown`` instance, created on the first parse
+and ``reset()`` between pages (building one costs more than parsing a short
+page).  Its
+``fingerprint`` describes the configuration, so the on-disk cache can tell a
+parse made with other extensions from a current one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify_unicode
+
+from ..errors import SitegenError
+from .extension import REF_MARK, Heading, Ref, SitegenExtension
+
+#: The extensions used unless ``config["MARKDOWN_EXTENSIONS"]`` says otherwise.
+DEFAULT_MARKDOWN_EXTENSIONS: tuple[str, ...] = (
+    "fenced_code", "codehilite", "tables", "footnotes", "admonition",
+    "attr_list", "def_list", "abbr", "toc",
+)
+#: Their settings; ``config["MARKDOWN_EXTENSION_CONFIGS"]`` is merged over it.
+DEFAULT_EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
+    "codehilite": {"css_class": "highlight", "guess_lang": False},
+    "toc": {"permalink": True, "slugify": slugify_unicode},
+}
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """Everything one parse of a page's body gives.
+
+    ``html`` and ``summary`` still hold references (see ``extension.py``)
+    for the links in ``refs``; the page resolves them when it is used.
+    """
+
+    html: str
+    summary: str
+    toc: str
+    headings: tuple[Heading, ...]
+    text: str
+    refs: tuple[Ref, ...]
+
+    @cached_property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+    @cached_property
+    def title(self) -> str | None:
+        """The text of the first level-1 heading, if there is one."""
+        return next((h.text for h in self.headings if h.level == 1 and h.text), None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "html": self.html, "summary": self.summary, "toc": self.toc,
+            "headings": [list(h) for h in self.headings], "text": self.text,
+            "refs": [list(r) for r in self.refs],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Parsed:
+        return cls(
+            data["html"], data["summary"], data["toc"],
+            tuple(Heading(*h) for h in data["headings"]), data["text"],
+            tuple(Ref(*r) for r in data["refs"]),
+        )
+
+
+class MarkdownRenderer:
+    """Parses Markdown bodies with one reusable, lock-guarded ``Markdown``."""
+
+    def __init__(self, extensions: Sequence[str | Extension],
+                 configs: Mapping[str, Mapping[str, Any]]) -> None:
+        merged = {name: dict(values) for name, values in DEFAULT_EXTENSION_CONFIGS.items()}
+        for name, values in configs.items():
+            merged.setdefault(name, {}).update(values)
+        names = {e for e in extensions if isinstance(e, str)}
+        merged = {name: values for name, values in merged.items() if name in names}
+        self._extensions = list(extensions)
+        self._configs = merged
+        self._extension = SitegenExtension()
+        self._md: Markdown | None = None
+        self._lock = threading.Lock()
+        self.fingerprint = _stable_repr([self._extensions, merged])
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> MarkdownRenderer:
+        """The renderer ``MARKDOWN_EXTENSIONS``/``MARKDOWN_EXTENSION_CONFIGS`` ask for."""
+        extensions = dict.get(config, "MARKDOWN_EXTENSIONS")  # type: ignore[arg-type]
+        configs = dict.get(config, "MARKDOWN_EXTENSION_CONFIGS")  # type: ignore[arg-type]
+        return cls(DEFAULT_MARKDOWN_EXTENSIONS if extensions is None else extensions,
+                   configs or {})
+
+    def parse(self, body: str) -> Parsed:
+        """Parse one page body."""
+        if REF_MARK in body:
+            body = body.replace(REF_MARK, "")
+        with self._lock:
+            md = self._markdown().reset()
+            ext = self._extension
+            html = md.convert(body)
+            summary = ext.summary_source
+            for processor in md.postprocessors:
+                summary = processor.run(summary)
+            toc = getattr(md, "toc", "") if getattr(md, "toc_tokens", None) else ""
+            return Parsed(html, summary.strip(), toc, tuple(ext.headings), ext.text,
+                          tuple(ext.refs))
+
+
+    def _markdown(self) -> Markdown:
+        """The ``Markdown`` instance, built on the first parse (a warm build needs none)."""
+        if self._md is None:
+            try:
+                self._md = Markdown(extensions=[*self._extensions, self._extension],
+                                    extension_configs=self._configs, output_format="html")
+            except ImportError as error:
+                raise _config_error(f"cannot load a Markdown extension: {error}") from error
+            except KeyError as error:
+                raise _config_error(f"a Markdown extension has no option {error}") from error
+        return self._md
+
+
+def _config_error(problem: str) -> SitegenError:
+    return SitegenError(
+        f"config['MARKDOWN_EXTENSIONS'] / ['MARKDOWN_EXTENSION_CONFIGS']: {problem}.",
+        hint="name extensions as Python-Markdown does ('tables', 'toc', or a module path "
+             "for third-party ones) and give only the options they document",
+    )
+
+
+def _stable_repr(value: Any) -> str:
+    """A repr that is the same in every process: functions by name, not address."""
+    if isinstance(value, dict):
+        items = sorted((str(k), _stable_repr(v)) for k, v in value.items())
+        return "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_stable_repr(v) for v in value) + "]"
+    if isinstance(value, Extension):
+        return f"{_qualified(type(value))}({_stable_repr(value.getConfigs())})"
+    if callable(value):
+        return _qualified(value)
+    return repr(value)
+
+
+def _qualified(value: Any) -> str:
+    return f"{getattr(value, '__module__', '?')}.{getattr(value, '__qualname__', value)}"

@@ -1,0 +1,187 @@
+"""How a collection's pages and files get URLs without the user writing any.
+
+A collection bound to an endpoint:
+
+- gives that endpoint a generator: one set of URL values per page, each
+  rule argument taken from the page (``slug``, ``path``, any other
+  attribute or front matter key of that name);
+- builds ``page.url`` with the same values;
+- publishes each page's ``aliases`` as redirects to the page (one route per
+  alias, added when the collection is first used);
+- serves the files its Markdown links to (``![](images/pic.png)``) from a
+  media route, added when the first such link is resolved so a site
+  without one has no idle route.  Only linked files are published: the
+  build discovers them through the links.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.routing import BuildError
+from werkzeug.utils import send_from_directory
+from werkzeug.wrappers import Response
+
+from ..context import current_record, request
+from ..errors import ContentError, SitegenError
+from ..helpers import abort, redirect
+from .page import attribute_or_meta
+
+if TYPE_CHECKING:
+    from .collection import Pages
+    from .page import Page
+
+
+class CollectionRoutes:
+    """The URL side of one collection: values, generator, aliases, media."""
+
+    def __init__(self, pages: Pages, endpoint: str | None, media_url: str | None) -> None:
+        self.pages = pages
+        self.site = pages.site
+        self.endpoint = endpoint
+        name = endpoint or pages.name
+        self.alias_endpoint = f"{name}.alias"
+        self.media_endpoint = f"{name}.media"
+        if media_url is None:
+            outside = pages.name == "." or pages.name.startswith("../")
+            media_url = "/media/" + pages.folder.name if outside else "/" + pages.name
+        self.media_url = media_url.rstrip("/")
+        self._aliases: dict[str, Page] = {}
+        self._alias_rules: set[str] = set()
+        self._media_registered = False
+        # Stored once: add_url_rule compares view functions by identity.
+        self._alias_view = self.redirect_alias
+        self._media_view = self.send_media
+        if endpoint is not None:
+            self.site.generators[endpoint].append(self._generator())
+
+    # -- page URLs ---------------------------------------------------------
+
+    def arguments(self) -> list[str]:
+        """The arguments the endpoint's routes need from each page."""
+        assert self.endpoint is not None
+        try:
+            rules = list(self.site.url_map.iter_rules(self.endpoint))
+        except KeyError:
+            raise SitegenError(
+                f"site.pages({self.pages.name!r}, endpoint={self.endpoint!r}): no route has "
+                f"the endpoint {self.endpoint!r}.",
+                hint="add a view with @site.route(...) of that name, or pass endpoint='...'",
+            ) from None
+        needed: set[str] = set()
+        for rule in rules:
+            needed |= set(rule.arguments) - set(rule.defaults or ())
+        return sorted(needed)
+
+    def values(self, page: Page) -> dict[str, Any]:
+        """The URL values of ``page`` for the endpoint's route."""
+        values: dict[str, Any] = {}
+        for name in self.arguments():
+            try:
+                values[name] = attribute_or_meta(page, name)
+            except KeyError:
+                raise ContentError(
+                    page.display_path, None,
+                    f"the route of {self.endpoint!r} needs <{name}>, which this page has "
+                    "neither as an attribute nor as a front matter key",
+                    hint=f"add `{name}: ...` to its front matter, or change the route",
+                ) from None
+        return values
+
+    def url_of(self, page: Page, *, record: bool = True) -> str | None:
+        """``url_for(endpoint, **values)``; ``None`` when the collection has no endpoint.
+
+        ``record=False`` builds it without noting it in the current render.
+        """
+        if self.endpoint is None:
+            return None
+        values = self.values(page)
+        if record:
+            return self.site.url_for(self.endpoint, **values)
+        return self._build(page, values)
+
+    def _build(self, page: Page, values: dict[str, Any]) -> str:
+        try:
+            return self.site.build_url(self.site.url_adapter(), self.endpoint or "", values)
+        except (BuildError, ValueError, TypeError) as error:
+            raise ContentError(
+                page.display_path, None,
+                f"no route of {self.endpoint!r} accepts this page's values {values!r} "
+                f"({type(error).__name__}: {error})",
+                hint="check the route's <converters> against the page's front matter",
+            ) from None
+
+    def _generator(self) -> Any:
+        def generate() -> Iterator[dict[str, Any] | str]:
+            seen: dict[str, Page] = {}
+            for page in self.pages.visible():
+                values = self.values(page)
+                url = self._build(page, values)
+                other = seen.setdefault(url, page)
+                if other is not page:
+                    raise ContentError(
+                        page.display_path, None,
+                        f"has the same URL as {other.display_path}: {url}",
+                        hint="rename one of the files, or give one a `slug:` in its front matter",
+                    )
+                yield values
+            yield from sorted(self._aliases)
+
+        generate.__name__ = generate.__qualname__ = f"pages:{self.pages.name}"
+        return generate
+
+    # -- aliases -----------------------------------------------------------
+
+    def register_aliases(self, pages: list[Page]) -> None:
+        """Publish the ``aliases`` of ``pages`` (the visible ones) as redirects."""
+        if self.endpoint is None:
+            return
+        aliases: dict[str, Page] = {}
+        for page in pages:
+            for alias in page.aliases:
+                other = aliases.setdefault(alias, page)
+                if other is not page:
+                    raise ContentError(
+                        page.display_path, page.source.line_of_key("aliases"),
+                        f"the alias {alias} is also an alias of {other.display_path}",
+                        hint="keep it on one page only",
+                    )
+                if alias not in self._alias_rules:
+                    self.site.add_url_rule(alias, self.alias_endpoint, self._alias_view)
+                    self._alias_rules.add(alias)
+        self._aliases = aliases
+
+    def redirect_alias(self) -> Response:
+        """The view of every alias: a permanent redirect to the page."""
+        self.pages.visible()
+        page = self._aliases.get(request.path)
+        if page is None:
+            abort(404)
+        return redirect(page.url, 301)
+
+    # -- media -------------------------------------------------------------
+
+    def media_url_for(self, path: str) -> str:
+        """The URL of the file at ``path`` (under the folder), adding the route once."""
+        if not self._media_registered:
+            with self.pages.content.lock:
+                if not self._media_registered:
+                    self.site.add_url_rule(f"{self.media_url}/<path:filename>",
+                                           self.media_endpoint, self._media_view)
+                    self._media_registered = True
+        filename = os.path.relpath(path, self.pages.folder).replace(os.sep, "/")
+        return self.site.build_url(self.site.url_adapter(), self.media_endpoint,
+                                   {"filename": filename})
+
+    def send_media(self, filename: str) -> Response:
+        """The media view: a file below the folder, never a page source or dotfile."""
+        parts = filename.split("/")
+        if filename.lower().endswith(".md") or any(p.startswith(".") for p in parts):
+            abort(404)
+        response = send_from_directory(self.pages.folder, filename, request.environ)
+        record = current_record()
+        if record is not None:
+            record.static_file = os.path.join(self.pages.folder, filename)
+        return response

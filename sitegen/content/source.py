@@ -1,0 +1,183 @@
+"""Reading a Markdown file: bytes → front matter dict + Markdown body.
+
+This is where a content file can first be wrong, so every problem is
+reported here as a :class:`ContentError` with the file and the line it is
+on: bytes that are not UTF-8, a front matter block that never ends, YAML
+that does not parse (YAML's own mark, moved by the block's offset in the
+file), front matter that is not a mapping, a date that is not a date.
+The values users rely on are normalised once: ``date``/``updated`` become
+``date``/``datetime`` objects, ``tags`` and ``aliases`` lists.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import ContentError
+
+try:
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # PyYAML without libyaml
+    _Loader = yaml.SafeLoader
+
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+_FRONT_MATTER_HINT = (
+    "front matter is YAML between two lines of three dashes (---): `key: value` "
+    "lines; quote a value that contains ': ' or starts with [ { * & ! | > ' \" % @"
+)
+
+
+@dataclass
+class Source:
+    """A content file, split: its front matter and its Markdown body."""
+
+    path: Path
+    meta: dict[str, Any]
+    body: str
+    #: The line of the file on which ``body`` starts (1-based).
+    body_line: int
+    #: The front matter block as written, to find a key's line in errors.
+    front_matter: str = ""
+
+    def line_of_key(self, key: str) -> int | None:
+        """The file line of a top-level front matter ``key``, if written."""
+        match = re.search(rf"^{re.escape(key)}\s*:", self.front_matter, re.M)
+        if match is None:
+            return None
+        return self.front_matter.count("\n", 0, match.start()) + 2
+
+    def line_of_text(self, needle: str) -> int | None:
+        """The file line on which ``needle`` first appears in the body."""
+        index = self.body.find(needle)
+        if index < 0:
+            return None
+        return self.body_line + self.body.count("\n", 0, index)
+
+
+def read_source(path: Path, display: str) -> Source:
+    """Read and split the content file at ``path``; errors call it ``display``."""
+    data = path.read_bytes()
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ContentError(
+            display, line,
+            f"the file is not UTF-8: byte 0x{data[error.start]:02x} cannot be decoded",
+            hint="save the file as UTF-8 (most editors offer it under 'Save with encoding')",
+        ) from None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return split_front_matter(text, path, display)
+
+
+def split_front_matter(text: str, path: Path, display: str) -> Source:
+    """Split ``text`` into front matter and body and parse the front matter."""
+    first_end = text.find("\n")
+    first = text if first_end < 0 else text[:first_end]
+    if first.rstrip() != "---":
+        return Source(path, {}, text, 1)
+    closing = _CLOSING.search(text, first_end + 1) if first_end >= 0 else None
+    if closing is None:
+        raise ContentError(display, 1, "the front matter opened on this line is never closed",
+                           hint="end it with a line of three dashes (---)")
+    block = text[first_end + 1:closing.start()]
+    body_start = closing.end() + 1
+    body_line = text.count("\n", 0, min(body_start, len(text))) + 1
+    source = Source(path, {}, text[body_start:], body_line, block)
+    source.meta = _parse_yaml(block, display)
+    _normalise(source, display)
+    return source
+
+
+def _parse_yaml(block: str, display: str) -> dict[str, Any]:
+    try:
+        data = yaml.load(block, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 2 if mark is not None else 2
+        problem = error.problem or "malformed YAML"
+        if error.context:
+            context = error.context
+            start = error.context_mark
+            if start is not None and start.line + 2 != line:
+                context += f" (it starts on line {start.line + 2})"
+            problem = f"{context}, {problem}"
+        raise ContentError(display, line, f"invalid front matter: {problem}",
+                           hint=_FRONT_MATTER_HINT) from None
+    except yaml.YAMLError as error:
+        raise ContentError(display, 2, f"invalid front matter: {error}",
+                           hint=_FRONT_MATTER_HINT) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        kind = {list: "a list", str: "a single string"}.get(type(data), type(data).__name__)
+        raise ContentError(
+            display, 2, f"the front matter is {kind}, not a mapping of keys to values",
+            hint="write one `key: value` per line, e.g. `title: My page`",
+        )
+    return {str(key): value for key, value in data.items()}
+
+
+def _normalise(source: Source, display: str) -> None:
+    meta = source.meta
+    for key in ("date", "updated"):
+        if key in meta:
+            meta[key] = _as_date(meta[key], key, source, display)
+    if "tags" in meta:
+        meta["tags"] = _as_list(meta["tags"])
+    if "aliases" in meta:
+        aliases = _as_list(meta["aliases"])
+        for alias in aliases:
+            if not alias.startswith("/"):
+                raise ContentError(
+                    display, source.line_of_key("aliases"),
+                    f"the alias {alias!r} is not a URL of the site",
+                    hint="write aliases as paths starting with /, e.g. aliases: [/old/url/]",
+                )
+        meta["aliases"] = aliases
+    if "draft" in meta and not isinstance(meta["draft"], bool):
+        raise ContentError(display, source.line_of_key("draft"),
+                           f"draft must be true or false, not {meta['draft']!r}",
+                           hint="write draft: true (or leave the key out)")
+
+
+def _as_date(value: Any, key: str, source: Source, display: str) -> date | datetime:
+    if isinstance(value, (date, datetime)):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if len(text) == 10:
+                return date.fromisoformat(text)
+            return datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T", 1))
+        except ValueError:
+            pass
+    raise ContentError(
+        display, source.line_of_key(key), f"{key}: {value!r} is not a date",
+        hint=f"write it as {key}: 2024-05-17 or {key}: 2024-05-17 14:30",
+    )
+
+
+def _as_list(value: Any) -> list[str]:
+    """A list of strings from a YAML list or a comma-separated string."""
+    if value is None:
+        return []
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)):
+        items = [items]
+    result: list[str] = []
+    for item in items:
+        text = str(item).strip()
+        if text and text not in result:
+            result.append(text)
+    return result

@@ -1,0 +1,115 @@
+"""Parsing once: the on-disk parse cache, and forgetting changed files.
+
+The cache is proved used by editing an entry by hand: a build that shows
+the edit did not parse the page again.  A damaged cache file is no error.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+from content_support import build, find, hrefs, parse, text, write
+
+from sitegen.build import build as build_site
+from sitegen.loading import load_site
+
+
+def cache_entries(site: Path) -> dict[str, dict]:
+    """``key → cached parse`` from the site's parse cache."""
+    with closing(sqlite3.connect(site / ".sitegen-cache/markdown/parses.sqlite3")) as db:
+        return {key: json.loads(data) for key, data in db.execute("SELECT key, data FROM parses")}
+
+
+def tamper(site: Path, needle: str, replacement: str) -> None:
+    """Edit the cached HTML of the page whose HTML holds ``needle``."""
+    matches = [(k, e) for k, e in cache_entries(site).items() if needle in e["html"]]
+    assert len(matches) == 1
+    key, entry = matches[0]
+    entry["html"] = entry["html"].replace(needle, replacement)
+    with closing(sqlite3.connect(site / ".sitegen-cache/markdown/parses.sqlite3")) as db, db:
+        db.execute("UPDATE parses SET data = ? WHERE key = ?", (json.dumps(entry), key))
+
+
+def content_text(out: Path) -> str:
+    return text(find(parse(out / "blog/hello-world/index.html"), ".//div[@class='content']"))
+
+
+def test_an_unchanged_page_is_never_parsed_again(copy_site, cli, tmp_path):
+    site = copy_site("content_blog")
+    build(cli, site, tmp_path / "cold")
+    # One entry per published page; drafts and future posts were never parsed.
+    assert len(cache_entries(site)) == 5
+    tamper(site, "Its definition.", "From the cache.")
+    build(cli, site, tmp_path / "warm")
+    assert "From the cache." in content_text(tmp_path / "warm")
+
+
+def test_a_new_markdown_configuration_parses_again(copy_site, cli, tmp_path):
+    site = copy_site("content_blog")
+    build(cli, site, tmp_path / "cold")
+    tamper(site, "Its definition.", "From the cache.")
+    with open(site / "app.py", "a") as app:
+        app.write('site.config["MARKDOWN_EXTENSION_CONFIGS"] = {"toc": {"permalink": "#"}}\n')
+    build(cli, site, tmp_path / "warm")
+    assert "Its definition." in content_text(tmp_path / "warm")
+
+
+def test_front_matter_changes_keep_the_cached_body(copy_site, cli, tmp_path):
+    site = copy_site("content_blog")
+    build(cli, site, tmp_path / "cold")
+    entries = set(cache_entries(site))
+    post = site / "content/posts/second-post.md"
+    post.write_text(post.read_text().replace("title: Second post", "title: Renamed"))
+    build(cli, site, tmp_path / "warm")
+    assert set(cache_entries(site)) == entries
+    assert text(find(parse(tmp_path / "warm/blog/second-post/index.html"), ".//h1")) == \
+        "Renamed"
+
+
+def test_cached_links_follow_a_target_that_moved(copy_site, cli, tmp_path):
+    site = copy_site("content_blog")
+    build(cli, site, tmp_path / "cold")
+    post = site / "content/posts/second-post.md"
+    post.write_text(post.read_text().replace("title: Second post", "title: x\nslug: moved"))
+    build(cli, site, tmp_path / "warm")
+    content = find(parse(tmp_path / "warm/blog/hello-world/index.html"),
+                   ".//div[@class='content']")
+    assert "/blog/moved/#details" in hrefs(content)
+
+
+def test_forget_rereads_changed_new_and_deleted_files(copy_site, tmp_path):
+    site_dir = copy_site("content_blog")
+    posts = site_dir / "content/posts"
+    site = load_site(site_dir)
+    build_site(site, tmp_path / "one")
+
+    (posts / "second-post.md").write_text("---\ntitle: Edited\ndate: 2024-05-01\n---\nNew.\n")
+    write(site_dir, {"content/posts/2024-07-01-brand-new.md": "# Brand new\n\nHello.\n"})
+    (posts / "untitled-note.md").unlink()
+    # Until the site forgets them, the collection keeps what it read.
+    build_site(site, tmp_path / "two")
+    assert (tmp_path / "two/blog/untitled-note/index.html").is_file()
+    assert not (tmp_path / "two/blog/brand-new").exists()
+
+    site.forget([posts / "second-post.md", posts / "2024-07-01-brand-new.md",
+                 posts / "untitled-note.md"])
+    build_site(site, tmp_path / "three")
+    assert not (tmp_path / "three/blog/untitled-note").exists()
+    assert text(find(parse(tmp_path / "three/blog/brand-new/index.html"), ".//h1")) == \
+        "Brand new"
+    assert text(find(parse(tmp_path / "three/blog/second-post/index.html"), ".//h1")) == \
+        "Edited"
+    first = parse(tmp_path / "three/index.html")
+    assert [text(a) for a in first.iterfind(".//a[@class='post']")] == ["Brand new", "Edited"]
+
+
+def test_a_damaged_cache_file_is_started_afresh(copy_site, cli, tmp_path):
+    site = copy_site("content_blog")
+    cache = site / ".sitegen-cache/markdown/parses.sqlite3"
+    cache.parent.mkdir(parents=True)
+    cache.write_bytes(b"this is not a database" * 100)
+    build(cli, site, tmp_path / "out")
+    assert len(cache_entries(site)) == 5
