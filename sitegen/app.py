@@ -31,6 +31,7 @@ from .context import _cv_adapter, _cv_record, _cv_request, _cv_site, current_rec
 from .errors import SitegenError
 from .record import RenderRecord
 from .templating import RecordingEnvironment, create_jinja_env
+from .urls import normalize_url
 
 if TYPE_CHECKING:
     from .content import Pages
@@ -86,7 +87,8 @@ class Site:
         self.auto_reload = True
         self._jinja_env: RecordingEnvironment | None = None
         self._adapters: dict[tuple[str, ...], MapAdapter] = {}
-        self._built_urls: dict[tuple[Any, ...], str] = {}
+        self._built_urls: dict[tuple[Any, ...], tuple[str, str]] = {}
+        self._parsed_base: tuple[Any, tuple[str, str]] = (object(), ("", ""))
         #: Folders of source files (content) the output must never land in.
         self.source_folders: list[Path] = []
         #: URLs the build renders after all others, such as the sitemap, which
@@ -279,13 +281,21 @@ class Site:
     @property
     def base_url(self) -> str:
         """``config["BASE_URL"]`` ending in ``/``, or ``http://localhost/``."""
-        base = dict.get(self.config, "BASE_URL") or "http://localhost/"
-        return base if base.endswith("/") else base + "/"
+        return self._base()[0]
 
     @property
     def script_root(self) -> str:
         """The path the site is published under, without the final slash."""
-        return urlsplit(self.base_url).path.rstrip("/")
+        return self._base()[1]
+
+    def _base(self) -> tuple[str, str]:
+        """The base URL and its path, parsed once per value of BASE_URL."""
+        raw = dict.get(self.config, "BASE_URL")
+        if self._parsed_base[0] != raw:
+            base = raw or "http://localhost/"
+            base = base if base.endswith("/") else base + "/"
+            self._parsed_base = (raw, (base, urlsplit(base).path.rstrip("/")))
+        return self._parsed_base[1]
 
     def url_adapter(self) -> MapAdapter:
         """A URL adapter bound to the base URL, for use outside a request."""
@@ -307,20 +317,28 @@ class Site:
 
     def build_url(self, adapter: MapAdapter, endpoint: str, values: dict[str, Any], *,
                   external: bool = False) -> str:
-        """Build the URL of ``endpoint``: the heart of ``url_for``.
+        """Build the URL of ``endpoint``: the heart of ``url_for``."""
+        return self.build_url_and_path(adapter, endpoint, values, external=external)[0]
 
-        Built URLs are remembered per adapter: a navigation bar that calls
-        ``url_for`` on every page builds each of its URLs once.
+    def build_url_and_path(self, adapter: MapAdapter, endpoint: str, values: dict[str, Any],
+                           *, external: bool = False) -> tuple[str, str]:
+        """The URL of ``endpoint`` and its canonical site-local path.
+
+        Both are remembered per adapter: a navigation bar that calls
+        ``url_for`` on every page builds and normalises each URL once.
         """
+        # Keyword order is kept as written: another order is only a miss.
         try:
-            key = (id(adapter), endpoint, external, *sorted(values.items()))
-            url = self._built_urls.get(key)
+            key = (id(adapter), endpoint, external, *values.items())
+            built = self._built_urls.get(key)
         except TypeError:  # unhashable values (lists for repeated query args)
-            return adapter.build(endpoint, values, force_external=external)
-        if url is None:
-            url = self._built_urls[key] = adapter.build(endpoint, values,
-                                                        force_external=external)
-        return url
+            key, built = None, None
+        if built is None:
+            url = adapter.build(endpoint, values, force_external=external)
+            built = (url, normalize_url(self.local_path(url)))
+            if key is not None:
+                self._built_urls[key] = built
+        return built
 
     def local_path(self, url: str) -> str:
         """``url`` as a path inside the site: scheme, host and base path removed."""

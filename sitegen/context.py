@@ -42,7 +42,3 @@ def current_site() -> Site:
 def current_record() -> RenderRecord | None:
     """The record of the render in progress, or ``None`` outside one."""
     return _cv_record.get()
-
-
-def current_adapter() -> MapAdapter | None:
-    return _cv_adapter.get(None)

@@ -9,8 +9,7 @@ from werkzeug.routing import BuildError
 from werkzeug.utils import redirect as _redirect
 from werkzeug.wrappers import Response
 
-from .build.paths import normalize_url
-from .context import current_adapter, current_record, current_site
+from .context import _cv_adapter, _cv_record, current_site
 
 
 def url_for(endpoint: str, *, _external: bool = False, _anchor: str | None = None,
@@ -23,11 +22,11 @@ def url_for(endpoint: str, *, _external: bool = False, _anchor: str | None = Non
     through ``url_for`` is still built.
     """
     site = current_site()
-    adapter = current_adapter() or site.url_adapter()
-    url = site.build_url(adapter, endpoint, values, external=_external)
-    record = current_record()
+    adapter = _cv_adapter.get(None) or site.url_adapter()
+    url, local = site.build_url_and_path(adapter, endpoint, values, external=_external)
+    record = _cv_record.get()
     if record is not None:
-        record.urls.add(normalize_url(site.local_path(url)))
+        record.urls.add(local)
         if _external and not site.config.get("BASE_URL"):
             record.warn(
                 f"url_for({endpoint!r}, _external=True) without a base URL gives "

@@ -8,28 +8,12 @@ else is written under its own name.
 
 from __future__ import annotations
 
-import unicodedata
-from urllib.parse import quote, unquote, urlsplit
-
 from ..errors import OutputError
+from ..urls import normalize_url, request_path
+
+__all__ = ["HTML", "check_safe", "link_path", "normalize_url", "output_path", "request_path"]
 
 HTML = "text/html"
-
-
-def normalize_url(url: str) -> str:
-    """The canonical form of a site-local URL: no query or fragment,
-    percent-decoded, NFC-normalised.  Two links to one page compare equal."""
-    path = urlsplit(url).path or "/"
-    if "%" in path:
-        path = unquote(path)
-    if not path.isascii():
-        path = unicodedata.normalize("NFC", path)
-    return path
-
-
-def request_path(url: str) -> str:
-    """A canonical URL quoted again for a request line."""
-    return quote(url, safe="/:@!$&'()*+,;=-._~")
 
 
 def check_safe(url: str) -> None:

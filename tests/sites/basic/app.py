@@ -2,6 +2,7 @@ from sitegen import Site, abort, redirect, render_template, request, url_for
 
 site = Site(__name__)
 site.config["SITE_NAME"] = "Basic"
+site.config["BASE_URL"] = "https://example.org/"
 
 
 @site.route("/")
