@@ -1,0 +1,53 @@
+"""The user guide in ``docs/`` is a sitegen site: it builds strictly, and
+every link in it works from a plain folder (it uses relative URLs)."""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import html5lib
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+CHAPTERS = ["app", "build", "content", "feeds", "serve", "deploy", "cli", "config"]
+
+
+def test_the_guide_builds_strictly_with_every_chapter(cli, tmp_path):
+    output = tmp_path / "guide"
+    result = cli("build", DOCS, "-o", output, "--strict")
+    assert result.exit_code == 0, result.output
+    for chapter in CHAPTERS:
+        assert (output / chapter / "index.html").is_file(), chapter
+    assert (output / "index.html").is_file()
+
+
+def test_every_link_in_the_guide_resolves_from_the_file_system(cli, tmp_path):
+    output = tmp_path / "guide"
+    assert cli("build", DOCS, "-o", output).exit_code == 0
+    broken, checked = [], 0
+    for file in sorted(output.rglob("*.html")):
+        if file.name == "404.html":  # served at any path, so its links stay absolute
+            continue
+        parser = html5lib.HTMLParser(namespaceHTMLElements=False)
+        document = parser.parse(file.read_bytes())
+        assert not parser.errors, (file, parser.errors[:3])
+        here = file.parent.relative_to(output).as_posix()
+        for element in document.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if not value or urlsplit(value).scheme or value.startswith("#"):
+                    continue
+                checked += 1
+                parts = urlsplit(value)
+                assert not value.startswith("/"), f"{file}: absolute link {value}"
+                target = output / posixpath.normpath(posixpath.join(here, unquote(parts.path)))
+                if not target.is_file():
+                    broken.append(f"{file.relative_to(output)}: {value}")
+                elif parts.fragment:
+                    ids = {e.get("id") for e in html5lib.parse(
+                        target.read_bytes(), namespaceHTMLElements=False).iter()}
+                    if parts.fragment not in ids:
+                        broken.append(f"{file.relative_to(output)}: {value} (no such id)")
+    assert checked > 100
+    assert broken == []
