@@ -107,6 +107,26 @@ def routes(site_dir: Path, app_spec: str | None) -> None:
             click.echo("  ".join("-" * w for w in widths))
 
 
+@main.command()
+@site_options
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The interface to listen on; anything but loopback prints a warning.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="The port to listen on (0: any free port).")
+@click.option("--drafts/--no-drafts", default=True, show_default=True,
+              help="Show drafts and future posts.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@click.option("-v", "--verbose", is_flag=True, help="Print a line per request.")
+def serve(site_dir: Path, app_spec: str | None, host: str, port: int, drafts: bool,
+          open_browser: bool, verbose: bool) -> None:
+    """Preview the site, reloading open pages as files change."""
+    from .serve import serve as run
+
+    with user_errors():
+        run(site_dir, app_spec, host=host, port=port, drafts=drafts,
+            open_browser=open_browser, verbose=verbose, echo=click.echo)
+
+
 class _Progress:
     """A one-line progress bar on the terminal; the total grows as links appear."""
 
