@@ -226,6 +226,7 @@ class Pages(PageSet):
         self.content = content_of(site)
         self.routes = CollectionRoutes(self, endpoint, media_url)
         self._files: dict[str, Page] = {}
+        self._stale: set[str] = set()
         self._scanned = False
         self._pattern = os.path.join(self.folder, "*.md")
         site.source_folders.append(self.folder)
@@ -234,34 +235,50 @@ class Pages(PageSet):
     # -- loading -----------------------------------------------------------
 
     def _load(self) -> dict[str, Page]:
-        """Every page of the folder, drafts included, read once and kept."""
-        if self._scanned:
+        """Every page of the folder, drafts included, read once and kept.
+
+        After a save, only the files that changed are read again; the folder
+        is listed again only when files may have appeared or gone.
+        """
+        if self._scanned and not self._stale:
             return self._files
         with self.content.lock:
             if not self._scanned:
                 found: dict[str, Page] = {}
                 for rel, path in _markdown_files(self.folder):
                     page = self._files.get(rel)
-                    if page is None:
-                        display = posixpath.normpath(f"{self.name}/{rel}.md")
-                        page = Page(self, read_source(path, display), rel, display)
+                    if page is None or rel in self._stale:
+                        page = self._read(rel, path)
                     found[rel] = page
                 self._files = found
                 self._scanned = True
+                self._stale.clear()
+            for rel in sorted(self._stale):
+                self._files[rel] = self._read(rel, self.folder / f"{rel}.md")
+                self._stale.discard(rel)
         return self._files
 
+    def _read(self, rel: str, path: Path) -> Page:
+        display = posixpath.normpath(f"{self.name}/{rel}.md")
+        return Page(self, read_source(path, display), rel, display)
+
     def forget(self, paths: set[str]) -> bool:
-        """Drop the pages read from ``paths``; whether any path was in the folder."""
+        """Note which pages ``paths`` changed; whether any path was in the folder.
+
+        A known page that still exists is read again on next use; anything
+        else (a new, deleted or moved file, a folder) lists the folder again.
+        """
         folder = str(self.folder)
         hit = False
         for path in paths:
             if path == folder or path.startswith(folder + os.sep):
                 hit = True
                 rel = os.path.relpath(path, folder).replace(os.sep, "/")
-                if rel.endswith(".md"):
-                    self._files.pop(rel[:-3], None)
-        if hit:
-            self._scanned = False
+                key = rel[:-3] if rel.endswith(".md") else None
+                if key is not None and key in self._files and os.path.isfile(path):
+                    self._stale.add(key)
+                else:
+                    self._scanned = False
         return hit
 
     def visible(self) -> list[Page]:
