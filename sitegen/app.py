@@ -97,6 +97,11 @@ class Site:
         #: State of sitegen's parts that hang off the site, by name (as Flask's).
         self.extensions: dict[str, Any] = {}
         self._forget_hooks: list[Callable[[set[str]], None]] = []
+        #: Functions that add rules known only once content is read (aliases);
+        #: run before a URL is declared missing.
+        self.route_loaders: list[Callable[[], None]] = []
+        #: Endpoints with arguments that may rightly produce no URL.
+        self.optional_endpoints: set[str] = {"static"}
         if self.static_folder is not None:
             self.add_url_rule(
                 f"{self.static_url_path}/<path:filename>", "static", self.send_static_file
@@ -394,8 +399,7 @@ class Site:
         try:
             if request.environ.get(NOT_FOUND_KEY):
                 raise NotFound()
-            rule, args = adapter.match(request.path, request.method, return_rule=True,
-                                       query_args=request.query_string.decode("latin-1"))
+            rule, args = self._match(adapter, request)
             record.endpoint = rule.endpoint
             view = self.view_functions.get(rule.endpoint)
             if view is None:
@@ -410,6 +414,21 @@ class Site:
             if record.endpoint is None:  # no route matched: name the handler
                 record.endpoint = getattr(handler, "__name__", None)
             return self.make_response(handler(error), request.path)
+
+    def _match(self, adapter: MapAdapter, request: Request) -> tuple[Rule, dict[str, Any]]:
+        """The rule for ``request``, loading deferred routes before giving up."""
+        query = request.query_string.decode("latin-1")
+        try:
+            return adapter.match(request.path, request.method, return_rule=True,
+                                 query_args=query)
+        except NotFound:
+            before = sum(1 for _ in self.url_map.iter_rules())
+            for load in self.route_loaders:
+                load()
+            if sum(1 for _ in self.url_map.iter_rules()) == before:
+                raise
+            return adapter.match(request.path, request.method, return_rule=True,
+                                 query_args=query)
 
     def make_response(self, rv: Any, path: str = "/") -> Response:
         """Turn a view's return value into a response, as Flask does.

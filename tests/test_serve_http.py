@@ -83,6 +83,18 @@ def test_example_site_is_served_with_the_bytes_the_build_writes(tmp_path, read_t
     assert assert_serves_the_build(site, tmp_path / "out", read_tree) > 20
 
 
+@pytest.mark.parametrize("first", ["/2025/09/tools/", "/content/posts/images/request-flow.svg"])
+def test_an_alias_or_a_pages_image_answers_as_the_first_request(tmp_path, first):
+    import shutil
+
+    site = tmp_path / "example_site"
+    shutil.copytree(EXAMPLE_SITE, site, ignore=shutil.ignore_patterns("build", ".sitegen-cache"))
+    with running(site) as server:
+        served = server.get(first)
+    assert served.status == 200, served.body[:200]
+    assert served.body.strip()
+
+
 @pytest.fixture
 def blog(copy_site):
     with running(copy_site("serve_blog")) as server:

@@ -169,8 +169,8 @@ def _check(site: Site, rendered: dict[str, Rendered]) -> list[str]:
         warnings += [f"{url}: {w}" for w in rendered[url].record.warnings]
     used = {r.record.endpoint for r in rendered.values() if r.status == 200}
     for rule in sorted(site.url_map.iter_rules(), key=lambda r: r.rule):
-        if rule.arguments and "GET" in (rule.methods or ()) and rule.endpoint != "static" \
-                and rule.endpoint not in used:
+        if rule.arguments and "GET" in (rule.methods or ()) \
+                and rule.endpoint not in site.optional_endpoints and rule.endpoint not in used:
             warnings.append(
                 f"the endpoint {rule.endpoint!r} ({rule.rule}) produced no URL: "
                 "did you forget a generator?"

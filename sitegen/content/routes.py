@@ -7,11 +7,11 @@ A collection bound to an endpoint:
   attribute or front matter key of that name);
 - builds ``page.url`` with the same values;
 - publishes each page's ``aliases`` as redirects to the page (one route per
-  alias, added when the collection is first used);
+  alias, added when the collection is read: a route loader of the site, so
+  an alias requested first thing in the preview is found too);
 - serves the files its Markdown links to (``![](images/pic.png)``) from a
-  media route, added when the first such link is resolved so a site
-  without one has no idle route.  Only linked files are published: the
-  build discovers them through the links.
+  media route.  Only linked files are published: the build discovers them
+  through the links, so the route may rightly produce no URL.
 """
 
 from __future__ import annotations
@@ -50,12 +50,14 @@ class CollectionRoutes:
         self.media_url = media_url.rstrip("/")
         self._aliases: dict[str, Page] = {}
         self._alias_rules: set[str] = set()
-        self._media_registered = False
         # Stored once: add_url_rule compares view functions by identity.
         self._alias_view = self.redirect_alias
-        self._media_view = self.send_media
+        self.site.add_url_rule(f"{self.media_url}/<path:filename>", self.media_endpoint,
+                               self.send_media)
+        self.site.optional_endpoints.add(self.media_endpoint)
         if endpoint is not None:
             self.site.generators[endpoint].append(self._generator())
+            self.site.route_loaders.append(pages.visible)
 
     # -- page URLs ---------------------------------------------------------
 
@@ -164,13 +166,7 @@ class CollectionRoutes:
     # -- media -------------------------------------------------------------
 
     def media_url_for(self, path: str) -> str:
-        """The URL of the file at ``path`` (under the folder), adding the route once."""
-        if not self._media_registered:
-            with self.pages.content.lock:
-                if not self._media_registered:
-                    self.site.add_url_rule(f"{self.media_url}/<path:filename>",
-                                           self.media_endpoint, self._media_view)
-                    self._media_registered = True
+        """The URL of the file at ``path`` (under the folder)."""
         filename = os.path.relpath(path, self.pages.folder).replace(os.sep, "/")
         return self.site.build_url(self.site.url_adapter(), self.media_endpoint,
                                    {"filename": filename})
