@@ -158,3 +158,17 @@ def test_a_link_to_a_draft_is_marked_missing_and_warned(copy_site, cli, tmp_path
     assert "content/posts/teaser.md:1: links to draft-post.md, which is a draft" in result.output
     link = find(parse(tmp_path / "out/blog/teaser/index.html"), ".//div[@class='content']//a")
     assert (link.get("class"), link.get("href")) == ("missing", None)
+
+
+def test_a_markdown_link_to_a_missing_anchor_warns_with_file_and_line(copy_site, cli, tmp_path):
+    site = copy_site("content_blog")
+    write(site, {"content/posts/anchors.md": (
+        "---\ntitle: Anchors\ndate: 2024-01-01\n---\n\n"
+        "A [good one](second-post.md#details).\n\n"
+        "A [bad one](second-post.md#no-such-part).\n"
+    )})
+    result = build(cli, site, tmp_path / "out")
+    assert ("content/posts/anchors.md:8: links to second-post.md#no-such-part, but "
+            "content/posts/second-post.md has no id 'no-such-part'") in result.output
+    assert "#details'" not in result.output
+    assert cli("build", site, "-o", tmp_path / "strict", "--strict").exit_code == 1

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -53,6 +54,8 @@ class Resolution:
     targets: tuple[Page, ...]
     #: Whether it has wiki links (which depend on every page's name).
     has_wiki_links: bool
+
+_ID_RE = re.compile(r'\sid="([^"]+)"')
 
 
 class LinkIndex:
@@ -204,6 +207,11 @@ class _PageLinks:
         self.targets.append(target)
         url = self._url_of(target, ref.target)
         fragment = urlsplit(ref.target).fragment
+        if fragment and unquote(fragment) not in _ids(target):
+            self.warnings.append(
+                f"{self._where(ref.target)}: links to {ref.target}, but "
+                f"{target.display_path} has no id {unquote(fragment)!r}"
+            )
         return _attributes(ref.attr, f"{url}#{fragment}" if fragment else url, ref.classes)
 
     def _url_of(self, target: Page, written: str) -> str:
@@ -277,6 +285,11 @@ class _PageLinks:
         tail = (f"?{parts.query}" if parts.query else "") + \
             (f"#{parts.fragment}" if parts.fragment else "")
         return _attributes(ref.attr, url + tail, ref.classes)
+
+
+def _ids(page: Page) -> set[str]:
+    """Every ``id`` in a page's HTML: headings, footnotes, ``{#custom}`` ids."""
+    return set(_ID_RE.findall(page.parsed.html))
 
 
 def _attributes(attr: str, url: str | None, classes: str) -> str:
