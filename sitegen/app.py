@@ -100,7 +100,8 @@ class Site:
         #: Functions that add rules known only once content is read (aliases);
         #: run before a URL is declared missing.
         self.route_loaders: list[Callable[[], None]] = []
-        #: Endpoints with arguments that may rightly produce no URL.
+        #: Endpoints built only where something links to them: never seeded
+        #: as a start URL, never warned about for producing no URL.
         self.optional_endpoints: set[str] = {"static"}
         if self.static_folder is not None:
             self.add_url_rule(

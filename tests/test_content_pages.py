@@ -188,6 +188,16 @@ def test_pygments_styles_come_from_the_config(copy_site, cli, tmp_path):
     assert "@media" not in css
 
 
+def test_the_highlight_stylesheet_is_built_only_when_a_page_links_it(copy_site, cli, tmp_path):
+    site = copy_site("content_blog")
+    base = site / "templates/base.html"
+    base.write_text("\n".join(line for line in base.read_text().splitlines()
+                               if "highlight_css" not in line))
+    result = build(cli, site, tmp_path / "out")
+    assert not (tmp_path / "out/highlight.css").exists()
+    assert "highlight_css" not in result.output  # no "forgot a generator?" warning
+
+
 def test_a_site_keeps_its_own_highlight_css_view(copy_site, cli, tmp_path):
     site = copy_site("content_blog")
     app = (site / "app.py").read_text().replace(

@@ -56,7 +56,8 @@ def seed_urls(site: Site) -> Iterator[tuple[str, str]]:
     """The URLs known before anything renders, with a note of their origin."""
     adapter = site.url_adapter()
     for rule in sorted(site.url_map.iter_rules(), key=lambda r: r.rule):
-        if rule.arguments or "GET" not in (rule.methods or ()):
+        if rule.arguments or "GET" not in (rule.methods or ()) \
+                or rule.endpoint in site.optional_endpoints:
             continue
         url = adapter.build(rule.endpoint, {}, force_external=False)
         yield normalize_url(site.local_path(url)), f"the route {rule.rule}"

@@ -30,9 +30,14 @@ DARK_STYLE = "github-dark"
 
 
 def register(site: Site) -> None:
-    """Add the stylesheet route, unless the site has its own ``highlight_css``."""
+    """Add the stylesheet route, unless the site has its own ``highlight_css``.
+
+    It is built only where a page links it, so a site that styles code its
+    own way gets no stray stylesheet.
+    """
     if ENDPOINT not in site.view_functions:
         site.add_url_rule(RULE, ENDPOINT, highlight_css)
+        site.optional_endpoints.add(ENDPOINT)
 
 
 def highlight_css() -> str:
