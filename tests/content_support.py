@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
 import html5lib
-from click.testing import Result
+import pytest
+from click.testing import CliRunner, Result
+
+from sitegen.cli import main
 
 
 def build(cli: Callable[..., Result], site: Path, out: Path, *args: str) -> Result:
@@ -51,3 +55,15 @@ def write(site: Path, files: dict[str, str | bytes]) -> None:
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
+
+
+SITES = Path(__file__).parent / "sites"
+
+
+def build_copy(tmp_path_factory: pytest.TempPathFactory, name: str) -> tuple[Path, str]:
+    """Build a copy of ``tests/sites/<name>``: its output folder and the CLI's output."""
+    root = tmp_path_factory.mktemp(name)
+    shutil.copytree(SITES / name, root / "site")
+    result = CliRunner().invoke(main, ["build", str(root / "site"), "-o", str(root / "out")])
+    assert result.exit_code == 0, result.output
+    return root / "out", result.output

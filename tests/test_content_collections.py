@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from content_support import build, find, hrefs, parse, text, write
+from content_support import build, build_copy, find, hrefs, parse, text, write
 
 from sitegen.build import render_all
-from sitegen.cli import main
 from sitegen.loading import load_site
 
 SITES = Path(__file__).parent / "sites"
@@ -18,11 +15,7 @@ SITES = Path(__file__).parent / "sites"
 
 @pytest.fixture(scope="module")
 def blog(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("blog")
-    shutil.copytree(SITES / "content_blog", root / "site")
-    result = CliRunner().invoke(main, ["build", str(root / "site"), "-o", str(root / "out")])
-    assert result.exit_code == 0, result.output
-    return root / "out"
+    return build_copy(tmp_path_factory, "content_blog")[0]
 
 
 def listing(out: Path, name: str) -> list[str]:

@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from content_support import build, find, hrefs, parse, text, write
-
-from sitegen.cli import main
+from content_support import build, build_copy, find, hrefs, parse, text, write
 
 SITES = Path(__file__).parent / "sites"
 
 
-def built(tmp_path_factory: pytest.TempPathFactory, name: str) -> tuple[Path, str]:
-    root = tmp_path_factory.mktemp(name)
-    shutil.copytree(SITES / name, root / "site")
-    result = CliRunner().invoke(main, ["build", str(root / "site"), "-o", str(root / "out")])
-    assert result.exit_code == 0, result.output
-    return root / "out", result.output
-
-
 @pytest.fixture(scope="module")
 def blog(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return built(tmp_path_factory, "content_blog")[0]
+    return build_copy(tmp_path_factory, "content_blog")[0]
 
 
 @pytest.fixture(scope="module")
 def wiki(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    return built(tmp_path_factory, "content_wiki")
+    return build_copy(tmp_path_factory, "content_wiki")
 
 
 def content_links(page: Path) -> dict[str, str | None]:

@@ -6,14 +6,10 @@ Everything is read back from a real ``sitegen build`` of
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from content_support import build, find, hrefs, parse, text, write
-
-from sitegen.cli import main
+from content_support import build, build_copy, find, hrefs, parse, text, write
 
 SITES = Path(__file__).parent / "sites"
 
@@ -21,11 +17,7 @@ SITES = Path(__file__).parent / "sites"
 @pytest.fixture(scope="module")
 def blog(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The output of building content_blog once, without drafts or future posts."""
-    root = tmp_path_factory.mktemp("blog")
-    shutil.copytree(SITES / "content_blog", root / "site")
-    result = CliRunner().invoke(main, ["build", str(root / "site"), "-o", str(root / "out")])
-    assert result.exit_code == 0, result.output
-    return root / "out"
+    return build_copy(tmp_path_factory, "content_blog")[0]
 
 
 def facts(out: Path, slug: str) -> dict[str, str]:
