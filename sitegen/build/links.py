@@ -40,13 +40,29 @@ _CSS_URL = re.compile(
 
 
 def iter_html_links(text: str) -> Iterator[str]:
-    """Every URL an HTML document refers to, as written (entities decoded)."""
+    """Every URL an HTML document refers to, as written (entities decoded).
+
+    One loop with no call per tag: a page may hold thousands of links.
+    """
     for token in _TOKEN.finditer(text):
         tag = token.group()
         if tag[1] in "!sS":  # a comment, or perhaps a <script> or <style> block
-            yield from _block_links(tag)
-        else:
-            yield from _attr_links(tag)
+            if tag.startswith("<!--"):
+                continue
+            tag, inner, _ = _split_token(tag)
+            if inner and tag[:6].lower() == "<style":
+                yield from iter_css_links(inner)
+        for _, name, double, single, bare in _ATTR.findall(tag):
+            value = double or single or bare
+            if "&" in value:
+                value = html.unescape(value)
+            name = name.lower()
+            if name == "style":
+                yield from iter_css_links(value)
+            elif name == "srcset":
+                yield from _srcset_urls(value)
+            elif value:
+                yield value
 
 
 def iter_css_links(text: str) -> Iterator[str]:
@@ -89,27 +105,6 @@ def _split_token(token: str) -> tuple[str, str, str]:
         close = token.lower().rindex("</")
         return token[:end], token[end:close], token[close:]
     return token, "", ""
-
-
-def _block_links(token: str) -> Iterator[str]:
-    if token.startswith("<!--"):
-        return
-    opening, inner, _ = _split_token(token)
-    yield from _attr_links(opening)
-    if inner and opening[:6].lower() == "<style":
-        yield from iter_css_links(inner)
-
-
-def _attr_links(tag: str) -> Iterator[str]:
-    for match in _ATTR.finditer(tag):
-        name = match[2].lower()
-        value = _attr_value(match)
-        if name == "style":
-            yield from iter_css_links(value)
-        elif name == "srcset":
-            yield from _srcset_urls(value)
-        elif value:
-            yield value
 
 
 def _rewrite_tag(token: str, rewrite: Rewrite) -> str:
