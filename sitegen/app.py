@@ -300,7 +300,15 @@ class Site:
         if self._parsed_base[0] != raw:
             base = raw or "http://localhost/"
             base = base if base.endswith("/") else base + "/"
-            self._parsed_base = (raw, (base, urlsplit(base).path.rstrip("/")))
+            parts = urlsplit(base)
+            if parts.scheme not in ("http", "https") or not parts.netloc \
+                    or parts.query or parts.fragment:
+                raise SitegenError(
+                    f"The base URL {raw!r} is not an absolute http(s) URL.",
+                    hint="give the full address the site is published at, such as "
+                         "https://example.org/blog/ (--base-url or config['BASE_URL'])",
+                )
+            self._parsed_base = (raw, (base, parts.path.rstrip("/")))
         return self._parsed_base[1]
 
     def url_adapter(self) -> MapAdapter:

@@ -96,6 +96,20 @@ def test_redirects_lead_to_the_base_path(subpath_build):
     assert links_in(out / "old/index.html") == ["/blog/about/", "/blog/about/", "/blog/about/"]
 
 
+@pytest.mark.parametrize("base", ["example.org/blog/", "ftp://example.org/", "https:///x/"])
+def test_a_base_url_that_is_not_absolute_http_is_a_clear_error(copy_site, cli, tmp_path,
+                                                               read_tree, base):
+    site = copy_site("basic")
+    out = tmp_path / "out"
+    assert cli("build", site, "-o", out).exit_code == 0
+    before = read_tree(out)
+    result = cli("build", site, "-o", out, "--base-url", base)
+    assert result.exit_code == 1
+    assert f"The base URL {base!r} is not an absolute http(s) URL." in result.output
+    assert "Traceback" not in result.output
+    assert read_tree(out) == before
+
+
 def test_base_url_from_config_works_as_the_option(copy_site, tmp_path):
     site = load_site(copy_site("basic"))
     site.config["BASE_URL"] = "https://example.org/blog/"
