@@ -31,6 +31,18 @@ BROKEN = {
         {"content/posts/bad.md": b"---\ntitle: ok\n---\nFine.\n\nCaf\xe9 in Latin-1.\n"},
         "content/posts/bad.md:6: the file is not UTF-8: byte 0xe9 cannot be decoded",
     ),
+    "malformed TOML": (
+        {"content/posts/bad.md": '+++\ntitle = "ok"\nsummary = "never closed\n+++\nBody.\n'},
+        "content/posts/bad.md:3: invalid front matter: Illegal character '\\n'",
+    ),
+    "TOML never closed": (
+        {"content/posts/bad.md": '+++\ntitle = "ok"\n\nBody.\n'},
+        "content/posts/bad.md:1: the front matter opened on this line is never closed",
+    ),
+    "two files for one page": (
+        {"content/posts/twice.md": "One.\n", "content/posts/twice.markdown": "Two.\n"},
+        "content/posts/twice.md: is the same page as twice.markdown (both are twice)",
+    ),
     "a date that is not one": (
         {"content/posts/bad.md": "---\ntitle: ok\ndate: next tuesday\n---\nBody.\n"},
         "content/posts/bad.md:3: date: 'next tuesday' is not a date",

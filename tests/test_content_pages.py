@@ -216,3 +216,27 @@ def test_markdown_extensions_and_their_configs_are_settable(copy_site, cli, tmp_
     assert "| Name | Value |" in text(content)
     permalink = find(content, ".//h2[@id='setup']/a")
     assert (permalink.get("class"), text(permalink)) == ("anchor", "#")
+
+
+def test_toml_front_matter_and_markdown_files_are_read_as_hugo_and_jekyll_write_them(
+        copy_site, cli, tmp_path):
+    site = copy_site("content_blog")
+    write(site, {
+        "content/posts/from-hugo.md": (
+            '+++\ntitle = "Moved from Hugo"\ndate = 2024-02-03\ntags = ["toml", "hugo"]\n'
+            "+++\n\nA **TOML** page.\n"
+        ),
+        "content/posts/from-jekyll.markdown": (
+            "---\ntitle: Moved from Jekyll\ndate: 2024-02-04\n---\n\n"
+            "See [the Hugo page](from-hugo.md).\n"
+        ),
+    })
+    build(cli, site, tmp_path / "out")
+    hugo = parse(tmp_path / "out/blog/from-hugo/index.html")
+    assert text(find(hugo, ".//h1")) == "Moved from Hugo"
+    assert facts(tmp_path / "out", "from-hugo")["date"] == "2024-02-03"
+    assert [text(li) for li in find(hugo, ".//ul[@class='tags']")] == ["toml", "hugo"]
+    assert "+++" not in text(hugo)
+    jekyll = parse(tmp_path / "out/blog/from-jekyll/index.html")
+    assert text(find(jekyll, ".//h1")) == "Moved from Jekyll"
+    assert "/blog/from-hugo/" in hrefs(jekyll)

@@ -29,13 +29,13 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.exceptions import NotFound
 
 from ..context import current_record
-from ..errors import SitegenError
+from ..errors import ContentError, SitegenError
 from ..helpers import abort
 from .page import Page, attribute_or_meta
 from .pagination import Paginator
 from .registry import content_of
 from .routes import CollectionRoutes
-from .source import read_source
+from .source import PAGE_SUFFIXES, page_key, read_source
 
 if TYPE_CHECKING:
     from ..app import Site
@@ -201,7 +201,7 @@ class _DerivedPages(PageSet):
 
 
 class Pages(PageSet):
-    """Every ``*.md`` file below ``folder`` (recursively), as :class:`Page` objects.
+    """Every ``*.md`` (or ``*.markdown``) file below ``folder``, recursively, as pages.
 
     ``endpoint`` names the view that shows one page; the collection then
     gives it a generator and each page a ``url``.  ``media_url`` is where
@@ -228,7 +228,7 @@ class Pages(PageSet):
         self._files: dict[str, Page] = {}
         self._stale: set[str] = set()
         self._scanned = False
-        self._pattern = os.path.join(self.folder, "*.md")
+        self._patterns = [os.path.join(self.folder, f"*{suffix}") for suffix in PAGE_SUFFIXES]
         site.source_folders.append(self.folder)
         self.content.collections.append(self)
 
@@ -246,6 +246,12 @@ class Pages(PageSet):
             if not self._scanned:
                 found: dict[str, Page] = {}
                 for rel, path in _markdown_files(self.folder):
+                    if rel in found:
+                        raise ContentError(
+                            self._display(path), None,
+                            f"is the same page as {found[rel].source_path.name} (both are "
+                            f"{rel})", hint="keep one of the two files",
+                        )
                     page = self._files.get(rel)
                     if page is None or rel in self._stale:
                         page = self._read(rel, path)
@@ -254,13 +260,17 @@ class Pages(PageSet):
                 self._scanned = True
                 self._stale.clear()
             for rel in sorted(self._stale):
-                self._files[rel] = self._read(rel, self.folder / f"{rel}.md")
+                self._files[rel] = self._read(rel, self._files[rel].source_path)
                 self._stale.discard(rel)
         return self._files
 
     def _read(self, rel: str, path: Path) -> Page:
-        display = posixpath.normpath(f"{self.name}/{rel}.md")
+        display = self._display(path)
         return Page(self, read_source(path, display), rel, display)
+
+    def _display(self, path: Path) -> str:
+        """``path`` as messages show it: relative to the site's folder."""
+        return posixpath.normpath(f"{self.name}/{path.relative_to(self.folder).as_posix()}")
 
     def forget(self, paths: set[str]) -> bool:
         """Note which pages ``paths`` changed; whether any path was in the folder.
@@ -274,7 +284,7 @@ class Pages(PageSet):
             if path == folder or path.startswith(folder + os.sep):
                 hit = True
                 rel = os.path.relpath(path, folder).replace(os.sep, "/")
-                key = rel[:-3] if rel.endswith(".md") else None
+                key = page_key(rel)
                 if key is not None and key in self._files and os.path.isfile(path):
                     self._stale.add(key)
                 else:
@@ -303,7 +313,9 @@ class Pages(PageSet):
     def page_at(self, path: str) -> Page | None:
         """The page (visible or not) read from the file at ``path``."""
         rel = os.path.relpath(path, self.folder).replace(os.sep, "/")
-        return self._load().get(rel[:-3]) if rel.endswith(".md") else None
+        key = page_key(rel)
+        page = self._load().get(key) if key is not None else None
+        return page if page is not None and page.source_path == Path(path) else None
 
     # -- used by pages -----------------------------------------------------
 
@@ -312,7 +324,8 @@ class Pages(PageSet):
         record = current_record()
         if record is not None:
             for collection in self.content.collections if everywhere else (self,):
-                record.listed_folder(collection._pattern)
+                for pattern in collection._patterns:
+                    record.listed_folder(pattern)
 
     def url_of(self, page: Page, *, record: bool = True) -> str | None:
         return self.routes.url_of(page, record=record)
@@ -337,14 +350,15 @@ class Pages(PageSet):
 
 
 def _markdown_files(folder: Path) -> Iterator[tuple[str, Path]]:
-    """``(path without .md, file)`` for every ``*.md`` below ``folder``, sorted."""
+    """``(path without its ending, file)`` for every content file below ``folder``, sorted."""
     for parent, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if name.endswith(".md") and not name.startswith("."):
+            stem = page_key(name)
+            if stem is not None and not name.startswith("."):
                 path = Path(parent, name)
                 rel = path.relative_to(folder).as_posix()
-                yield rel[:-3], path
+                yield rel[: len(rel) - len(name) + len(stem)], path
 
 
 def _ordered(pages: list[Page]) -> list[Page]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import sys
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -22,16 +23,41 @@ import yaml
 
 from ..errors import ContentError
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
 try:
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
 except AttributeError:  # PyYAML without libyaml
     _Loader = yaml.SafeLoader
 
-_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+#: The endings of content files: ``.md``, and Jekyll's ``.markdown``.
+PAGE_SUFFIXES = (".md", ".markdown")
+
+
+def page_key(rel: str) -> str | None:
+    """A content file's path without its ending (``guide/install``), or None
+    if it is not a content file."""
+    for suffix in PAGE_SUFFIXES:
+        if rel.endswith(suffix):
+            return rel[: -len(suffix)]
+    return None
+
+
+#: How a front matter block closes, by the line that opens it: YAML between
+#: ``---`` lines (Jekyll, Pelican, Eleventy), TOML between ``+++`` (Hugo, Zola).
+_CLOSING = {
+    "---": re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M),
+    "+++": re.compile(r"^\+\+\+[ \t]*$", re.M),
+}
 _FRONT_MATTER_HINT = (
     "front matter is YAML between two lines of three dashes (---): `key: value` "
     "lines; quote a value that contains ': ' or starts with [ { * & ! | > ' \" % @"
 )
+_TOML_HINT = 'TOML front matter between +++ lines holds `key = "value"` lines'
+_TOML_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)")
 
 
 @dataclass
@@ -48,7 +74,7 @@ class Source:
 
     def line_of_key(self, key: str) -> int | None:
         """The file line of a top-level front matter ``key``, if written."""
-        match = re.search(rf"^{re.escape(key)}\s*:", self.front_matter, re.M)
+        match = re.search(rf"^{re.escape(key)}\s*[:=]", self.front_matter, re.M)
         if match is None:
             return None
         return self.front_matter.count("\n", 0, match.start()) + 2
@@ -83,18 +109,18 @@ def read_source(path: Path, display: str) -> Source:
 def split_front_matter(text: str, path: Path, display: str) -> Source:
     """Split ``text`` into front matter and body and parse the front matter."""
     first_end = text.find("\n")
-    first = text if first_end < 0 else text[:first_end]
-    if first.rstrip() != "---":
+    fence = (text if first_end < 0 else text[:first_end]).rstrip()
+    if fence not in _CLOSING:
         return Source(path, {}, text, 1)
-    closing = _CLOSING.search(text, first_end + 1) if first_end >= 0 else None
+    closing = _CLOSING[fence].search(text, first_end + 1) if first_end >= 0 else None
     if closing is None:
         raise ContentError(display, 1, "the front matter opened on this line is never closed",
-                           hint="end it with a line of three dashes (---)")
+                           hint=f"end it with a line of {fence}")
     block = text[first_end + 1:closing.start()]
     body_start = closing.end() + 1
     body_line = text.count("\n", 0, min(body_start, len(text))) + 1
     source = Source(path, {}, text[body_start:], body_line, block)
-    source.meta = _parse_yaml(block, display)
+    source.meta = _parse_yaml(block, display) if fence == "---" else _parse_toml(block, display)
     _normalise(source, display)
     return source
 
@@ -126,6 +152,17 @@ def _parse_yaml(block: str, display: str) -> dict[str, Any]:
             hint="write one `key: value` per line, e.g. `title: My page`",
         )
     return {str(key): value for key, value in data.items()}
+
+
+def _parse_toml(block: str, display: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(block)
+    except tomllib.TOMLDecodeError as error:
+        found = _TOML_LINE.search(str(error))
+        line = int(found.group(1)) + 1 if found else 2
+        problem = _TOML_LINE.sub("", str(error))
+        raise ContentError(display, line, f"invalid front matter: {problem}",
+                           hint=_TOML_HINT) from None
 
 
 def _normalise(source: Source, display: str) -> None:
