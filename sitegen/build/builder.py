@@ -42,8 +42,7 @@ class BuildResult:
         rate = c["pages"] / self.seconds if self.seconds > 0 else 0.0
         parts = [f"{c['pages']} pages", f"{c['static']} static files",
                  f"{c['redirects']} redirects"]
-        if self.stats.removed:
-            parts.append(f"{self.stats.removed} removed")
+        parts.append(f"{self.stats.removed} removed")
         warnings = len(self.warnings)
         parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
         return (f"Built {', '.join(parts)} in {self.seconds:.2f} s "
