@@ -38,15 +38,18 @@ class BuildResult:
     counts: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
+        """The one line every build ends with."""
         c = self.counts
         rate = c["pages"] / self.seconds if self.seconds > 0 else 0.0
-        parts = [f"{c['pages']} pages", f"{c['static']} static files",
-                 f"{c['redirects']} redirects"]
-        parts.append(f"{self.stats.removed} removed")
-        warnings = len(self.warnings)
-        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+        parts = [_count(c["pages"], "page"), _count(c["static"], "static file"),
+                 _count(c["redirects"], "redirect"), f"{self.stats.removed} removed",
+                 _count(len(self.warnings), "warning")]
         return (f"Built {', '.join(parts)} in {self.seconds:.2f} s "
                 f"({rate:.0f} pages/s) → {self.output}")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def build(site: Site, output: str | Path | None = None, *, strict: bool = False,
