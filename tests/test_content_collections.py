@@ -158,8 +158,9 @@ def test_renders_record_the_files_and_folders_they_use(copy_site):
     assert str(posts / "second-post.md") in hello.files  # a page it links to
     assert str(posts / "*.md") in hello.globs  # prev/next depend on the whole list
     index = rendered["/"].record
-    assert index.globs == {str(posts / "*.md")}
+    assert index.globs == {str(posts / "*.md"), str(posts / "*.markdown")}
     assert index.depends_on(str(posts / "nested/new-post.md"))
+    assert index.depends_on(str(posts / "from-jekyll.markdown"))
 
 
 def test_a_collection_folder_must_exist(copy_site, cli, tmp_path):

@@ -230,6 +230,7 @@ def test_toml_front_matter_and_markdown_files_are_read_as_hugo_and_jekyll_write_
             "---\ntitle: Moved from Jekyll\ndate: 2024-02-04\n---\n\n"
             "See [the Hugo page](from-hugo.md).\n"
         ),
+        "content/posts/linking.md": "To [the Jekyll page](from-jekyll.markdown).\n",
     })
     build(cli, site, tmp_path / "out")
     hugo = parse(tmp_path / "out/blog/from-hugo/index.html")
@@ -240,3 +241,4 @@ def test_toml_front_matter_and_markdown_files_are_read_as_hugo_and_jekyll_write_
     jekyll = parse(tmp_path / "out/blog/from-jekyll/index.html")
     assert text(find(jekyll, ".//h1")) == "Moved from Jekyll"
     assert "/blog/from-hugo/" in hrefs(jekyll)
+    assert "/blog/from-jekyll/" in hrefs(parse(tmp_path / "out/blog/linking/index.html"))

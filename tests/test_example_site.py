@@ -244,6 +244,16 @@ def test_wiki_links_to_headings_point_at_their_ids(example_build):
     assert "/wiki/web/http-caching/#validators" in hrefs
 
 
+def test_the_wiki_embeds_a_diagram_found_by_name(example_build):
+    caching = page(example_build, "/wiki/web/http-caching/")
+    image = caching.find(".//article//img")
+    assert image.get("src") == "/content/wiki/attachments/revalidation.svg"
+    assert image.get("alt").startswith("The browser sends its ETag")
+    assert (image.get("width"), image.get("height")) == ("520", "150")
+    assert file_of(example_build.output, image.get("src")).read_bytes() == \
+        (example_build.site / "content/wiki/attachments/revalidation.svg").read_bytes()
+
+
 def test_aliases_publish_redirect_pages(example_build):
     for old, new in [("/2025/09/tools/", "/blog/tools-i-kept/"),
                      ("/wiki/packaging-notes/", "/wiki/python/packaging/")]:

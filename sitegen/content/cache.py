@@ -29,7 +29,7 @@ import pygments
 from .markup import Parsed
 
 #: Bump when the shape of a cached parse changes.
-FORMAT = "1"
+FORMAT = "2"
 FILENAME = "parses.sqlite3"
 
 

@@ -5,7 +5,9 @@ from the single tree Python-Markdown builds, so a listing never parses a
 page again.  Two pieces do it:
 
 - ``[[Wiki links]]`` become ``<a>`` elements (an inline processor), so they
-  are never found inside code;
+  are never found inside code; an embed, ``![[pic.png]]``, becomes a
+  placeholder element, since what it turns into (an image, a player, a
+  link) depends on the file it finds;
 - a treeprocessor, run last, collects headings, the first paragraph and the
   prose, and replaces the target of every link that needs the site to
   resolve (``other.md``, ``[[Page]]``, ``images/pic.png``) with a numbered
@@ -32,30 +34,49 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 from markdown.util import ETX, HTML_PLACEHOLDER_RE, STX, AtomicString
 
+from .source import PAGE_SUFFIXES, page_key
+
 #: The attribute that stands for a link target until the page resolves it.
 REF_ATTR = "data-sitegen-ref"
 #: Marks reference numbers; removed from sources, so text never forges one.
 REF_MARK = "\x1a"
-REF_RE = re.compile(f' {REF_ATTR}="{REF_MARK}(\\d+)"')
+#: The element that stands for an embed until the page replaces it whole.
+EMBED_TAG = "sitegen-embed"
+#: A reference in parsed HTML: an embed element (groups 1 and 2: its number
+#: and any other attributes), or the attribute of a link (group 3).
+REF_RE = re.compile(
+    f'<{EMBED_TAG} {REF_ATTR}="{REF_MARK}(\\d+)"([^>]*)>.*?</{EMBED_TAG}>'
+    f'| {REF_ATTR}="{REF_MARK}(\\d+)"',
+    re.S,
+)
 
 _HEADING_TAGS = {f"h{n}": n for n in range(1, 7)}
 _PIPES = ("|", f"{STX}{ord('|')}{ETX}")  # a bare pipe, or one escaped as \| in a table
 _NO_TEXT_TAGS = frozenset({"pre", "script", "style"})
-_PAGE_EXTENSIONS = (".md",)
+
+_SUFFIX_RE = re.compile(r"\.([A-Za-z0-9]{1,10})$")
+#: What an embed of a file shows, by the file's extension (as Obsidian has them).
+_MEDIA_KINDS = {
+    **dict.fromkeys(("png", "jpg", "jpeg", "gif", "svg", "webp", "avif"), "image"),
+    **dict.fromkeys(("mp3", "wav", "m4a", "ogg", "oga", "flac", "opus"), "audio"),
+    **dict.fromkeys(("mp4", "webm", "ogv", "mov", "mkv"), "video"),
+}
 _unescape = UnescapeTreeprocessor().unescape
 #: Python-Markdown's own placeholders (footnote spaces and the like).
 _PLACEHOLDER_RE = re.compile(f"{STX}[^{ETX}]*{ETX}")
 
 
 class Ref(NamedTuple):
-    """A link target to resolve: ``kind`` is ``page``, ``wiki`` or ``file``."""
+    """A link target to resolve: ``kind`` is ``page``, ``wiki``, ``file`` or ``embed``."""
 
     kind: str
     target: str
-    #: The attribute the resolved value goes in: ``href`` or ``src``.
+    #: The attribute the resolved value goes in: ``href`` or ``src`` (none for an embed).
     attr: str
     #: The element's own ``class`` attribute, kept around the resolution.
     classes: str
+    #: What an embed says after its ``|``: alt text, a size, a label.
+    label: str = ""
 
 
 class Heading(NamedTuple):
@@ -67,29 +88,39 @@ class Heading(NamedTuple):
 
 
 class WikiLinkProcessor(InlineProcessor):
-    """``[[Target]]``, ``[[Target|label]]``, ``[[Target#Heading]]`` → a reference."""
+    """``[[Target]]``, ``[[Target|label]]``, ``[[Target#Heading]]`` → a reference.
+
+    ``![[Target]]`` and ``![[Target|alt or size]]`` (embeds) → an
+    :data:`EMBED_TAG` element holding a reference.  An embed of anything but
+    an image, audio or video renders as a link, so its label is kept as the
+    element's text: it counts as prose, like a link's text.
+    """
 
     def __init__(self, md: Markdown, extension: SitegenExtension) -> None:
-        super().__init__(r"\[\[([^\[\]\n]+?)\]\]", md)
+        super().__init__(r"(!?)\[\[([^\[\]\n]+?)\]\]", md)
         self.extension = extension
 
     def handleMatch(self, m: re.Match[str], data: str  # type: ignore[override]
                     ) -> tuple[etree.Element | None, int | None, int | None]:
-        inner = self.unescape(m.group(1))
+        inner = self.unescape(m.group(2))
         target, label = inner, ""
         for pipe in _PIPES:
             if pipe in inner:
                 target, label = inner.split(pipe, 1)
                 break
         target = _unescape(target).strip()
+        label = _unescape(label).strip()
         if not target.strip("#"):
             return None, None, None
-        if not label.strip():
-            name, _, heading = target.partition("#")
-            label = f"{name} > {heading}" if name and heading else name or heading
-        element = etree.Element("a")
-        element.set(REF_ATTR, self.extension.add_ref(Ref("wiki", target, "href", "")))
-        element.text = AtomicString(_unescape(label).strip())
+        if m.group(1):
+            element = etree.Element(EMBED_TAG)
+            element.set(REF_ATTR, self.extension.add_ref(Ref("embed", target, "", "", label)))
+            if embed_kind(target.partition("#")[0]) is None:
+                element.text = AtomicString(label or wiki_label(target))
+        else:
+            element = etree.Element("a")
+            element.set(REF_ATTR, self.extension.add_ref(Ref("wiki", target, "href", "")))
+            element.text = AtomicString(label or wiki_label(target))
         return element, m.start(0), m.end(0)
 
 
@@ -108,6 +139,8 @@ class ContentTreeprocessor(Treeprocessor):
                 self._link(element, "href")
             elif tag == "img":
                 self._link(element, "src")
+            elif tag == EMBED_TAG:
+                self._embed_classes(element)
             elif tag in _HEADING_TAGS:
                 ext.headings.append(
                     Heading(element.get("id", ""), self._text(element), _HEADING_TAGS[tag])
@@ -124,7 +157,7 @@ class ContentTreeprocessor(Treeprocessor):
         if not url or REF_ATTR in element.attrib or not _is_relative(url):
             return
         path = urlsplit(url).path
-        if attr == "href" and path.lower().endswith(_PAGE_EXTENSIONS):
+        if attr == "href" and path.lower().endswith(PAGE_SUFFIXES):
             kind = "page"
         elif attr == "src" or _has_file_extension(path):
             kind = "file"
@@ -133,6 +166,14 @@ class ContentTreeprocessor(Treeprocessor):
         classes = element.attrib.pop("class", "")
         del element.attrib[attr]
         element.set(REF_ATTR, self.extension.add_ref(Ref(kind, url, attr, classes)))
+
+    def _embed_classes(self, element: etree.Element) -> None:
+        """Move a ``class`` given to an embed (``{: .wide}``) into its reference."""
+        classes = element.attrib.pop("class", "")
+        if classes:
+            refs = self.extension.refs
+            number = int(element.get(REF_ATTR, "")[len(REF_MARK):])
+            refs[number] = refs[number]._replace(classes=classes)
 
     def _is_block_placeholder(self, element: etree.Element) -> bool:
         text = (element.text or "").strip()
@@ -204,6 +245,24 @@ class SitegenExtension(Extension):
         """Record ``ref`` and return the attribute value that stands for it."""
         self.refs.append(ref)
         return f"{REF_MARK}{len(self.refs) - 1}"
+
+
+def wiki_label(target: str) -> str:
+    """The text of a wiki link without a label: ``Page``, ``Page > Heading``, ``Heading``."""
+    name, _, heading = target.partition("#")
+    return f"{name} > {heading}" if name and heading else name or heading
+
+
+def embed_kind(name: str) -> str | None:
+    """``image``, ``audio`` or ``video``: what an embed of the file ``name`` shows."""
+    match = _SUFFIX_RE.search(name.strip())
+    return _MEDIA_KINDS.get(match[1].lower()) if match else None
+
+
+def is_file_name(name: str) -> bool:
+    """Whether a wiki link's ``name`` names a file: it has an extension, not a page's."""
+    name = name.strip()
+    return _SUFFIX_RE.search(name) is not None and page_key(name.casefold()) is None
 
 
 def _is_relative(url: str) -> bool:

@@ -14,6 +14,14 @@ references into URLs:
   with the candidates, so writing more of the path makes a link unique, as
   in Obsidian.  No match renders ``<a class="wikilink missing">`` (no href)
   and warns.
+- ``[[report.pdf]]``, ``![[pic.png]]``, ``![[pic.png|alt|300x200]]``: a
+  name with a file extension (not a page's) is a file, found as Obsidian
+  finds attachments: a path relative to the page, then the file name (or
+  the end of the path) anywhere in the page's collection folder, then in
+  every collection's, shortest path first.  An embed shows an image, audio
+  or video in the page; any other file, or a page (``![[Page]]``; the page
+  is not transcluded), becomes a link.  A missing file renders a
+  ``<span class="embed missing">`` and warns.
 - ``![alt](images/pic.png)`` and links to other files beside the Markdown:
   published through the collection's media route (or ``static/``).
 
@@ -29,13 +37,14 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
+from typing import TYPE_CHECKING, NamedTuple
+from urllib.parse import quote, unquote, urlsplit
 
 from markupsafe import Markup
 
 from ..errors import ContentError, relative_to
-from .extension import REF_RE, Ref
+from .extension import REF_RE, Ref, embed_kind, is_file_name, wiki_label
+from .source import page_key
 
 if TYPE_CHECKING:
     from .collection import Pages
@@ -54,6 +63,21 @@ class Resolution:
     targets: tuple[Page, ...]
     #: Whether it has wiki links (which depend on every page's name).
     has_wiki_links: bool
+    #: Whether it looked files up by name (which depends on every file's name).
+    lists_files: bool
+
+
+class _Element(NamedTuple):
+    """What an embed turns into: an element, written once its other attributes are known."""
+
+    tag: str
+    attributes: str
+    content: str = ""
+
+    def html(self, extra: str) -> str:
+        start = f"<{self.tag}{self.attributes}{extra}>"
+        return start if self.tag == "img" else f"{start}{self.content}</{self.tag}>"
+
 
 _ID_RE = re.compile(r'\sid="([^"]+)"')
 
@@ -66,6 +90,7 @@ class LinkIndex:
         self._resolutions: dict[Page, Resolution] = {}
         self._paths: dict[Pages | None, dict[str, list[Page]]] = {}
         self._titles: dict[Pages | None, dict[str, list[Page]]] = {}
+        self._files: dict[Pages | None, dict[str, list[str]]] = {}
         self._backlinks: dict[Page, list[Page]] | None = None
 
     def resolve(self, page: Page) -> Resolution:
@@ -78,13 +103,33 @@ class LinkIndex:
     def find(self, name: str, origin: Page) -> tuple[Page | None, list[Page]]:
         """The page a wiki link ``name`` means, and all candidates if ambiguous."""
         key = _key(name.strip().strip("/"))
-        if key.endswith(".md"):
-            key = key[:-3]
+        key = page_key(key) or key
         for scope in (origin.collection, None):
             for table in (self._path_table(scope), self._title_table(scope)):
                 found = table.get(key)
                 if found:
                     return _choose(found)
+        return None, []
+
+    def find_file(self, name: str, origin: Page) -> tuple[str | None, list[str]]:
+        """The file (its path) a wiki link ``name`` means, and all candidates if ambiguous.
+
+        As Obsidian finds attachments: a path relative to ``origin`` first,
+        then the end of a path in ``origin``'s collection folder, then in
+        every collection folder.  Dotfiles and page sources are never found.
+        """
+        written = name.strip()
+        if any(part.startswith(".") and part not in (".", "..") for part in written.split("/")):
+            return None, []
+        path = os.path.normpath(os.path.join(origin.source_path.parent, written))
+        if os.path.isfile(path) and page_key(path) is None and self.file_url(path) is not None:
+            return path, []
+        key = _key(written.strip("/"))
+        for scope in (origin.collection, None):
+            found = self._file_table(scope).get(key)
+            if found:
+                unique = sorted(set(found), key=lambda p: (p.count(os.sep), len(p), p))
+                return unique[0], unique if len(unique) > 1 else []
         return None, []
 
     def backlinks(self, page: Page) -> list[Page]:
@@ -127,6 +172,18 @@ class LinkIndex:
                     table[_key("/".join(segments[start:]))].append(page)
         return table
 
+    def _file_table(self, scope: Pages | None) -> dict[str, list[str]]:
+        table = self._files.get(scope)
+        if table is None:
+            table = self._files[scope] = defaultdict(list)
+            collections = [scope] if scope is not None else self.content.collections
+            for collection in collections:
+                for path, rel in _attachments(str(collection.folder)):
+                    segments = rel.split("/")
+                    for start in range(len(segments)):
+                        table[_key("/".join(segments[start:]))].append(path)
+        return table
+
     def _title_table(self, scope: Pages | None) -> dict[str, list[Page]]:
         table = self._titles.get(scope)
         if table is None:
@@ -146,26 +203,34 @@ class _PageLinks:
         self.warnings: list[str] = []
         self.targets: list[Page] = []
         self.has_wiki_links = False
+        self.lists_files = False
 
     def resolve(self) -> Resolution:
         parsed = self.page.parsed
-        attributes = [self._attributes(ref) for ref in parsed.refs]
+        values = [self._resolve(ref) for ref in parsed.refs]
 
-        def fill(match: object) -> str:
-            return attributes[int(match.group(1))]  # type: ignore[attr-defined]
+        def fill(match: re.Match[str]) -> str:
+            value = values[int(match.group(1) or match.group(3))]
+            if isinstance(value, _Element):
+                return value.html(match.group(2))
+            return value
 
         html_text, summary = parsed.html, parsed.summary
-        if attributes:
+        if values:
             html_text = REF_RE.sub(fill, html_text)
             summary = REF_RE.sub(fill, summary)
         return Resolution(Markup(html_text), Markup(summary), tuple(self.warnings),
-                          tuple(dict.fromkeys(self.targets)), self.has_wiki_links)
+                          tuple(dict.fromkeys(self.targets)), self.has_wiki_links,
+                          self.lists_files)
 
-    def _attributes(self, ref: Ref) -> str:
+    def _resolve(self, ref: Ref) -> str | _Element:
+        """The attribute text that replaces a link's reference, or an embed's element."""
         if ref.kind == "page":
             return self._page_link(ref)
         if ref.kind == "wiki":
             return self._wiki_link(ref)
+        if ref.kind == "embed":
+            return self._embed(ref)
         return self._file_link(ref)
 
     def _line(self, *needles: str) -> int | None:
@@ -225,41 +290,104 @@ class _PageLinks:
         return url
 
     def _wiki_link(self, ref: Ref) -> str:
-        self.has_wiki_links = True
         name, _, heading = ref.target.partition("#")
-        where = self._where(f"[[{ref.target}", ref.target)
-        missing = ' class="wikilink missing"'
-        target: Page | None = self.page
-        if name.strip():
-            target, candidates = self.index.find(name, self.page)
-            if target is None:
-                self.warnings.append(f"{where}: [[{ref.target}]] matches no page")
-                return missing
-            if candidates:
-                names = ", ".join(c.display_path for c in candidates)
-                self.warnings.append(
-                    f"{where}: [[{ref.target}]] is ambiguous, it matches {names}; it links to "
-                    f"{target.display_path} (write more of the path to choose)"
-                )
-        assert target is not None
-        anchor = self._anchor(target, heading, ref, where) if heading.strip() else ""
+        written = f"[[{ref.target}]]"
+        where = self._where(written[:-2], ref.target)
+        found = self._find(name, written, where, "links to")
+        if isinstance(found, str):
+            return _attributes("href", _fragment(self._file_url(found), heading), "wikilink")
+        url = self._page_url(found, heading, written, where) if found is not None else None
+        return _attributes("href", url, _join("wikilink", "missing" if url is None else ""))
+
+    def _embed(self, ref: Ref) -> _Element:
+        name, _, heading = ref.target.partition("#")
+        written = f"![[{ref.target}]]"
+        where = self._where(written[:-2], ref.target)
+        found = self._find(name, written, where, "embeds")
+        if isinstance(found, str):
+            return self._file_embed(found, ref, name, heading)
+        if found is None and is_file_name(name):
+            return _Element("span", _attributes("", None, _join(ref.classes, "embed missing")),
+                            html.escape(name.strip()))
+        url = self._page_url(found, heading, written, where) if found is not None else None
+        classes = _join(ref.classes, "wikilink embed", "missing" if url is None else "")
+        return _Element("a", _attributes("href", url, classes),
+                        html.escape(ref.label or wiki_label(ref.target)))
+
+    def _file_embed(self, path: str, ref: Ref, name: str, heading: str) -> _Element:
+        """An image, a player, or a link for the file at ``path``."""
+        url = self._file_url(path)
+        src = html.escape(url)
+        text = _attributes("", None, ref.classes)
+        kind = embed_kind(path)
+        if kind == "image":
+            alt, width, height = _image_options(ref.label, name.strip())
+            text += f' src="{src}" alt="{html.escape(alt)}"'
+            text += f' width="{width}"' if width else ""
+            text += f' height="{height}"' if height else ""
+            return _Element("img", text)
+        if kind is not None:
+            return _Element(kind, f"{text} controls src=\"{src}\"")
+        return _Element("a", f'{text} href="{html.escape(_fragment(url, heading))}"',
+                        html.escape(ref.label or wiki_label(ref.target)))
+
+    def _find(self, name: str, written: str, where: str, verb: str) -> Page | str | None:
+        """What a wiki link or embed ``name`` means: a page, a file's path, or ``None``.
+
+        A name with a file extension is a file first, then a page.  Warns
+        when nothing matches, or several things do.
+        """
+        self.has_wiki_links = True
+        if not name.strip():
+            return self.page
+        is_file = is_file_name(name)
+        if is_file:
+            self.lists_files = True
+            path, paths = self.index.find_file(name, self.page)
+            if path is not None:
+                if paths:
+                    root = self.index.content.site.root_path
+                    self._ambiguous(where, written, [relative_to(p, root) for p in paths], verb)
+                return path
+        target, candidates = self.index.find(name, self.page)
+        if target is None:
+            what = "file or page" if is_file else "page"
+            self.warnings.append(f"{where}: {written} matches no {what}")
+        elif candidates:
+            self._ambiguous(where, written, [c.display_path for c in candidates], verb)
+        return target
+
+    def _ambiguous(self, where: str, written: str, candidates: list[str], verb: str) -> None:
+        self.warnings.append(
+            f"{where}: {written} is ambiguous, it matches {', '.join(candidates)}; it {verb} "
+            f"{candidates[0]} (write more of the path to choose)"
+        )
+
+    def _page_url(self, target: Page, heading: str, written: str, where: str) -> str | None:
+        """The URL of a page a wiki link found, ``None`` (warned) if it has none."""
+        anchor = self._anchor(target, heading, written, where) if heading.strip() else ""
         if target is self.page:
-            return _attributes("href", anchor or "#", "wikilink")
+            return anchor or "#"
         url = target.collection.url_of(target, record=False)
         if url is None:
-            self.warnings.append(f"{where}: [[{ref.target}]] is {target.display_path}, "
+            self.warnings.append(f"{where}: {written} is {target.display_path}, "
                                  "which has no URL (its collection has no endpoint)")
-            return missing
+            return None
         self.targets.append(target)
-        return _attributes("href", url + anchor, "wikilink")
+        return url + anchor
 
-    def _anchor(self, target: Page, heading: str, ref: Ref, where: str) -> str:
+    def _file_url(self, path: str) -> str:
+        url = self.index.file_url(path)
+        assert url is not None  # find_file finds published files only
+        return url
+
+    def _anchor(self, target: Page, heading: str, written: str, where: str) -> str:
         wanted = _key(heading)
         for item in target.parsed.headings:
             if item.id and (_key(item.text) == wanted or item.id == heading.strip()):
                 return f"#{item.id}"
         self.warnings.append(
-            f"{where}: [[{ref.target}]]: {target.display_path} has no heading {heading!r}"
+            f"{where}: {written}: {target.display_path} has no heading {heading!r}"
         )
         return ""
 
@@ -285,6 +413,35 @@ class _PageLinks:
         tail = (f"?{parts.query}" if parts.query else "") + \
             (f"#{parts.fragment}" if parts.fragment else "")
         return _attributes(ref.attr, url + tail, ref.classes)
+
+
+def _attachments(folder: str) -> list[tuple[str, str]]:
+    """``(path, posix path below folder)`` of every file but pages and dotfiles, sorted."""
+    found: list[tuple[str, str]] = []
+    for parent, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and page_key(name) is None:
+                path = os.path.join(parent, name)
+                found.append((path, os.path.relpath(path, folder).replace(os.sep, "/")))
+    return found
+
+
+_SIZE_RE = re.compile(r"(?:^|\|)\s*(\d+)(?:\s*x\s*(\d+))?\s*$")
+
+
+def _image_options(label: str, name: str) -> tuple[str, str | None, str | None]:
+    """``(alt, width, height)`` from an image embed's ``alt``, ``300``, ``alt|300x200``."""
+    match = _SIZE_RE.search(label)
+    if match is None:
+        return label or name, None, None
+    return label[:match.start()].strip() or name, match.group(1), match.group(2)
+
+
+def _fragment(url: str, fragment: str) -> str:
+    """``url`` with a wiki link's ``#part`` (``doc.pdf#page=3``) kept."""
+    fragment = fragment.strip()
+    return f"{url}#{quote(fragment, safe='=&')}" if fragment else url
 
 
 def _ids(page: Page) -> set[str]:

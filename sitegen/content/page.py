@@ -11,6 +11,7 @@ attributes (``page.title``, ``page.author``), in Python and in Jinja.
 from __future__ import annotations
 
 import math
+import os
 import re
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -225,6 +226,9 @@ class Page:
                 record.read_file(str(target.source_path))
             if resolution.has_wiki_links:
                 self.collection.note_listing(everywhere=True)
+            if resolution.lists_files:
+                for collection in self.collection.content.collections:
+                    record.listed_folder(os.path.join(collection.folder, "*"))
             for warning in resolution.warnings:
                 record.warn(warning)
         return resolution

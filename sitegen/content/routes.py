@@ -28,6 +28,7 @@ from ..context import current_record, request
 from ..errors import ContentError, SitegenError
 from ..helpers import abort, redirect
 from .page import attribute_or_meta
+from .source import PAGE_SUFFIXES
 
 if TYPE_CHECKING:
     from .collection import Pages
@@ -174,7 +175,7 @@ class CollectionRoutes:
     def send_media(self, filename: str) -> Response:
         """The media view: a file below the folder, never a page source or dotfile."""
         parts = filename.split("/")
-        if filename.lower().endswith(".md") or any(p.startswith(".") for p in parts):
+        if filename.lower().endswith(PAGE_SUFFIXES) or any(p.startswith(".") for p in parts):
             abort(404)
         response = send_from_directory(self.pages.folder, filename, request.environ)
         record = current_record()
