@@ -36,6 +36,7 @@ import os
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import quote, unquote, urlsplit
@@ -167,9 +168,8 @@ class LinkIndex:
         if table is None:
             table = self._paths[scope] = defaultdict(list)
             for page in self._visible(scope):
-                segments = page.path.split("/")
-                for start in range(len(segments)):
-                    table[_key("/".join(segments[start:]))].append(page)
+                for key in _tail_keys(page.path):
+                    table[key].append(page)
         return table
 
     def _file_table(self, scope: Pages | None) -> dict[str, list[str]]:
@@ -179,9 +179,8 @@ class LinkIndex:
             collections = [scope] if scope is not None else self.content.collections
             for collection in collections:
                 for path, rel in _attachments(str(collection.folder)):
-                    segments = rel.split("/")
-                    for start in range(len(segments)):
-                        table[_key("/".join(segments[start:]))].append(path)
+                    for key in _tail_keys(rel):
+                        table[key].append(path)
         return table
 
     def _title_table(self, scope: Pages | None) -> dict[str, list[Page]]:
@@ -459,6 +458,13 @@ def _attributes(attr: str, url: str | None, classes: str) -> str:
 
 def _join(*classes: str) -> str:
     return " ".join(c for c in classes if c)
+
+
+def _tail_keys(path: str) -> Iterator[str]:
+    """The lookup keys of ``a/b/c``: ``a/b/c``, ``b/c`` and ``c``, as Obsidian matches."""
+    segments = path.split("/")
+    for start in range(len(segments)):
+        yield _key("/".join(segments[start:]))
 
 
 def _key(text: str) -> str:
