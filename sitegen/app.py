@@ -77,7 +77,7 @@ class Site:
         self.template_folder = self.root_path / template_folder
         self.static_folder = self.root_path / static_folder if static_folder else None
         self.static_url_path = static_url_path.rstrip("/")
-        self.config = Config(deepcopy(DEFAULTS))
+        self.config = Config(deepcopy(DEFAULTS), self.root_path)
         self.url_map = Map()
         self.view_functions: dict[str, Callable[..., Any]] = {}
         self.generators: defaultdict[str, list[GeneratorFunction]] = defaultdict(list)

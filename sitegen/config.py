@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+import os
+import traceback
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from .context import current_record
+from .errors import SitegenError
 
 DEFAULTS: dict[str, Any] = {
     "BASE_URL": None,
@@ -24,6 +30,12 @@ class Config(dict):  # type: ignore[type-arg]
     config change touches.
     """
 
+    def __init__(self, defaults: Mapping[str, Any] | None = None,
+                 root_path: str | os.PathLike[str] = ".") -> None:
+        super().__init__(defaults or {})
+        #: Where ``from_pyfile`` looks for relative file names: the site's folder.
+        self.root_path = root_path
+
     def __getitem__(self, key: str) -> Any:
         record = current_record()
         if record is not None:
@@ -35,3 +47,45 @@ class Config(dict):  # type: ignore[type-arg]
         if record is not None:
             record.config_keys.add(key)
         return super().get(key, default)
+
+    def from_mapping(self, mapping: Mapping[str, Any] | None = None, **values: Any) -> None:
+        """Take the upper-case keys of ``mapping`` and ``values``, as Flask's."""
+        for key, value in {**(mapping or {}), **values}.items():
+            if key.isupper():
+                self[key] = value
+
+    def from_object(self, obj: object | str) -> None:
+        """Take the upper-case attributes of ``obj`` (or of the module it names)."""
+        if isinstance(obj, str):
+            obj = importlib.import_module(obj)
+        self.from_mapping({key: getattr(obj, key) for key in dir(obj)})
+
+    def from_pyfile(self, filename: str | os.PathLike[str]) -> None:
+        """Run a Python file and take its upper-case names; relative to the site's folder.
+
+        A file that is missing or fails to run is a :class:`SitegenError`
+        naming it, as a broken template would be.
+        """
+        path = Path(self.root_path, filename)
+        try:
+            source = path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise SitegenError(f"config.from_pyfile: cannot read {path}: {error.strerror}.",
+                               hint="create the file, or fix its name") from None
+        namespace: dict[str, Any] = {"__file__": str(path)}
+        try:
+            exec(compile(source, str(path), "exec"), namespace)
+        except Exception as error:
+            line = getattr(error, "lineno", None) or _line_in(error, str(path))
+            where = f"{path}:{line}" if line else str(path)
+            raise SitegenError(f"{where}: {type(error).__name__}: {error}",
+                               hint="fix the config file") from None
+        self.from_mapping(namespace)
+
+
+def _line_in(error: BaseException, filename: str) -> int | None:
+    """The line of ``filename`` on which ``error`` was raised, if it was there."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename == filename:
+            return frame.lineno
+    return None

@@ -176,3 +176,34 @@ def test_rendering_a_url_does_not_depend_on_what_rendered_before(copy_site):
         assert forward[url].body == backward[url].body
         assert forward[url].status == backward[url].status
         assert forward[url].record.links == backward[url].record.links
+
+
+def test_config_takes_upper_case_names_from_a_file_an_object_and_a_mapping(blank, tmp_path):
+    (tmp_path / "settings.py").write_text('SITE_NAME = "From a file"\nhelper = 1\n')
+    blank.config.from_pyfile("settings.py")
+
+    class Defaults:
+        AUTHOR = "Robin"
+        lower = "ignored"
+
+    blank.config.from_object(Defaults)
+    blank.config.from_mapping({"PER_PAGE": 10, "quiet": True}, THEME="plain")
+    assert blank.config["SITE_NAME"] == "From a file"
+    assert blank.config["AUTHOR"] == "Robin"
+    assert (blank.config["PER_PAGE"], blank.config["THEME"]) == (10, "plain")
+    assert not {"helper", "lower", "quiet"} & set(blank.config)
+
+
+def test_a_broken_config_file_is_an_error_naming_it_and_its_line(copy_site, cli, tmp_path):
+    site = copy_site("basic")
+    (site / "settings.py").write_text('SITE_NAME = "ok"\nPER_PAGE = 10 / 0\n')
+    app = (site / "app.py").read_text()
+    (site / "app.py").write_text(app + '\nsite.config.from_pyfile("settings.py")\n')
+    result = cli("build", site, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "settings.py:2: ZeroDivisionError: division by zero" in result.output
+    assert "Traceback" not in result.output
+    (site / "settings.py").unlink()
+    result = cli("build", site, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "config.from_pyfile: cannot read" in result.output and "settings.py" in result.output
