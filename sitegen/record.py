@@ -10,7 +10,9 @@ touched; an incremental build can compare the whole record between runs.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 
 
 @dataclass
@@ -46,9 +48,15 @@ class RenderRecord:
             self.warnings.append(message)
 
     def depends_on(self, path: str) -> bool:
-        """Whether a change to the file at ``path`` may change this page."""
-        if path in self.files or path in self.templates:
-            return True
-        from fnmatch import fnmatch
+        """Whether a change to the file at ``path`` may change this page.
 
-        return any(fnmatch(path, pattern) for pattern in self.globs)
+        ``path`` may also be a folder that was moved or deleted whole: the
+        page depends on it if it read anything inside.
+        """
+        if path in self.files or path in self.templates or path == self.static_file:
+            return True
+        if any(fnmatch(path, pattern) for pattern in self.globs):
+            return True
+        folder = path + os.sep
+        reads = (*self.files, *self.templates, *self.globs, self.static_file or "")
+        return any(name.startswith(folder) for name in reads)

@@ -57,7 +57,7 @@ class Shown:
     stale: bool = False
 
     def depends_on(self, paths: set[str]) -> bool:
-        return self.record is None or touches(self.record, paths)
+        return self.record is None or any(self.record.depends_on(p) for p in paths)
 
 
 @dataclass
@@ -75,18 +75,7 @@ class Asset:
         return self.mimetype == "text/css"
 
     def depends_on(self, paths: set[str]) -> bool:
-        return self.record.static_file in paths or touches(self.record, paths)
-
-
-def touches(record: RenderRecord, paths: set[str]) -> bool:
-    """Whether changes to ``paths`` (files, or folders moved or deleted
-    whole) may change what ``record``'s render gives."""
-    if any(record.depends_on(p) for p in paths):
-        return True
-    folders = tuple(p + os.sep for p in paths)
-    read = (record.files | record.templates | record.globs)
-    return any(name.startswith(folders) for name in read) or \
-        record.static_file is not None and record.static_file.startswith(folders)
+        return any(self.record.depends_on(p) for p in paths)
 
 
 def version(body: bytes) -> str:
