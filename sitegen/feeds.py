@@ -133,7 +133,7 @@ class Feed:
                 _text(item, "summary", entry.summary, type=kind)
             if entry.content:
                 _text(item, "content", entry.content, type="html")
-        return _serialize(feed)
+        return xml_document(feed)
 
     def to_rss(self) -> bytes:
         """The feed as an RSS 2.0 document, with an Atom self link."""
@@ -163,7 +163,7 @@ class Feed:
                 _text(item, "description", description)
             if entry.content:
                 _text(item, "content:encoded", entry.content)
-        return _serialize(rss)
+        return xml_document(rss)
 
 
 def atom_feed(pages: Iterable[Any], *, title: str, url: str | None = None,
@@ -358,7 +358,8 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def _serialize(root: ET.Element) -> bytes:
+def xml_document(root: ET.Element) -> bytes:
+    """``root`` as an indented UTF-8 XML document with its declaration."""
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'.encode()

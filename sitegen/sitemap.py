@@ -37,7 +37,7 @@ from werkzeug.wrappers import Response
 
 from .build.discover import NOT_FOUND_PAGE
 from .build.paths import HTML, normalize_url, request_path
-from .feeds import warn_without_base_url
+from .feeds import warn_without_base_url, xml_document
 from .helpers import url_for
 
 if TYPE_CHECKING:
@@ -110,9 +110,7 @@ def sitemap_xml(site: Site, urls: Iterable[str],
         modified = dates.get(url)
         if modified is not None:
             ET.SubElement(entry, "lastmod").text = _w3c_date(modified)
-    ET.indent(root)
-    body = ET.tostring(root, encoding="unicode")
-    return f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'.encode()
+    return xml_document(root)
 
 
 def robots_text(sitemap_url: str) -> str:
