@@ -52,6 +52,7 @@ from werkzeug.wrappers import Response
 from .build.links import rewrite_html_links
 from .context import current_record, current_site, request
 from .errors import SitegenError
+from .urls import is_absolute
 
 if TYPE_CHECKING:
     from .app import Site
@@ -333,7 +334,7 @@ def _absolute_html(markup: str, page_url: str) -> str:
     """``html`` with every link made absolute, as readers show it out of context."""
 
     def absolute(link: str) -> str | None:
-        if link.startswith("//") or ":" in link.split("/", 1)[0].split("#", 1)[0]:
+        if is_absolute(link):
             return None
         return urljoin(page_url, link)
 

@@ -25,3 +25,16 @@ def normalize_url(url: str) -> str:
 def request_path(url: str) -> str:
     """A canonical URL quoted again for a request line."""
     return quote(url, safe="/:@!$&'()*+,;=-._~")
+
+
+def is_absolute(link: str) -> bool:
+    """Whether ``link`` names a scheme or a host (``https:``, ``mailto:``,
+    ``//cdn.example``), rather than a path relative to the site.
+
+    A colon only counts before the first ``/``, ``?`` or ``#``, so
+    ``page#a:b`` is still relative.
+    """
+    if link.startswith("//"):
+        return True
+    head = link.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    return ":" in head

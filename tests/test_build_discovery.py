@@ -6,6 +6,7 @@ import pytest
 
 from sitegen.build import build
 from sitegen.loading import load_site
+from sitegen.urls import is_absolute
 
 
 @pytest.fixture
@@ -141,3 +142,26 @@ def test_the_target_of_a_redirect_is_built(built):
     _, result, out = built
     assert result.rendered["/moved/"].location == "/hidden/via-redirect/"
     assert (out / "hidden/via-redirect/index.html").is_file()
+
+
+def test_a_relative_link_with_a_colon_after_the_path_is_still_followed(tmp_path, cli):
+    site = tmp_path / "site"
+    (site / "templates").mkdir(parents=True)
+    (site / "app.py").write_text(
+        "from sitegen import Site\n\nsite = Site(__name__)\n\n\n"
+        '@site.route("/")\ndef index():\n'
+        "    return '<a href=\"notes#step:2\">x</a> <a href=\"tips?q=a:b\">y</a>'\n\n\n"
+        '@site.route("/<name>")\ndef page(name):\n    return f"<p>{name}</p>"\n'
+    )
+    result = cli("build", site, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out/notes.html").read_text() == "<p>notes</p>"
+    assert (tmp_path / "out/tips.html").read_text() == "<p>tips</p>"
+
+
+@pytest.mark.parametrize(("link", "absolute"), [
+    ("https://example.org/", True), ("mailto:a@b.c", True), ("//cdn.example/x.js", True),
+    ("page#a:b", False), ("page?q=a:b", False), ("/a:b/", False), ("../up/", False),
+])
+def test_only_a_scheme_or_host_makes_a_link_absolute(link, absolute):
+    assert is_absolute(link) is absolute

@@ -23,6 +23,7 @@ from werkzeug.test import EnvironBuilder, run_wsgi_app
 from ..app import NOT_FOUND_KEY, RECORD_KEY, Site
 from ..errors import RenderError, SitegenError, TemplateError, relative_to, user_frames
 from ..record import RenderRecord
+from ..urls import is_absolute
 from . import links
 from .paths import HTML, link_path, normalize_url, output_path, request_path
 
@@ -165,7 +166,7 @@ class Renderer:
                     if local is None:
                         record.warn(f"the link {link} lies outside the base URL's path "
                                     f"{self._root}/, so it leads off the site")
-                elif _has_scheme(link):
+                elif is_absolute(link):
                     if not link.startswith(self._origin):
                         continue
                     local = self._local(link)
@@ -224,11 +225,6 @@ def _close(app_iter: Iterable[bytes]) -> None:
     close = getattr(app_iter, "close", None)
     if close is not None:
         close()
-
-
-def _has_scheme(link: str) -> bool:
-    head = link.split("/", 1)[0]
-    return ":" in head or link.startswith("//")
 
 
 def redirect_page(target: str) -> str:
