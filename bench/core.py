@@ -37,8 +37,8 @@ import textwrap
 import time
 from pathlib import Path
 
-from sitegen.build import build
 from sitegen.loading import load_site
+from sitegen.pipeline import build
 
 APP = '''
 from sitegen import Site, render_template

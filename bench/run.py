@@ -148,7 +148,7 @@ def bench_sitegen(harness: ModuleType, n: int, runs: int, corpus: Path,
     command = [str(script), "build", ".", "--quiet"]
     out = work / "build"
     # Untimed: pull sitegen and its libraries into the OS page cache.
-    subprocess.run([sys.executable, "-c", "import sitegen.build, sitegen.content, markdown, "
+    subprocess.run([sys.executable, "-c", "import sitegen.pipeline, sitegen.content, markdown, "
                     "pygments.lexers.python, pygments.formatters.html, yaml"],
                    cwd=work, check=True)
     print(f"== sitegen {sitegen.__version__}: N={n}, {runs} cold run(s)", file=sys.stderr)

@@ -92,7 +92,7 @@ class Site:
         #: Folders of source files (content) the output must never land in.
         self.source_folders: list[Path] = []
         #: URLs the build renders after all others, such as the sitemap, which
-        #: lists them (see :func:`sitegen.build.built_pages`).
+        #: lists them (see :func:`sitegen.pipeline.built_pages`).
         self.late_urls: set[str] = set()
         #: State of sitegen's parts that hang off the site, by name (as Flask's).
         self.extensions: dict[str, Any] = {}

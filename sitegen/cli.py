@@ -62,8 +62,8 @@ def main() -> None:
 def build(site_dir: Path, app_spec: str | None, output: Path | None, base_url: str | None,
           strict: bool, quiet: bool, drafts: bool, future: bool) -> None:
     """Render every URL of the site into OUTPUT."""
-    from .build import build as build_site
     from .loading import load_site
+    from .pipeline import build as build_site
 
     with user_errors():
         site = load_site(site_dir, app_spec)
@@ -86,8 +86,8 @@ def build(site_dir: Path, app_spec: str | None, output: Path | None, base_url: s
 @site_options
 def routes(site_dir: Path, app_spec: str | None) -> None:
     """List every endpoint with its rule, methods and the URLs it produced."""
-    from .build import render_all
     from .loading import load_site
+    from .pipeline import render_all
 
     with user_errors():
         site = load_site(site_dir, app_spec)

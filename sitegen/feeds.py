@@ -49,9 +49,9 @@ from urllib.parse import urljoin, urlsplit
 
 from werkzeug.wrappers import Response
 
-from .build.links import rewrite_html_links
 from .context import current_record, current_site, request
 from .errors import SitegenError
+from .linkscan import rewrite_html_links
 from .urls import is_absolute
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ No single view knows every page of a site: collections generate posts,
 tag pages are found through links, pagination through ``url_for``.  Only
 the build knows them all, once it has rendered them.  So the sitemap is a
 *late URL* (:attr:`Site.late_urls`): the builder renders it after every
-other URL, and while it does, :func:`~sitegen.build.built_pages` returns
+other URL, and while it does, :func:`~sitegen.pipeline.built_pages` returns
 what was rendered.  The sitemap lists each HTML page that answered 200,
 leaving out redirect pages, the 404 page and HTML files copied from
 ``static/``.
@@ -35,14 +35,13 @@ from urllib.parse import urljoin
 
 from werkzeug.wrappers import Response
 
-from .build.discover import NOT_FOUND_PAGE
-from .build.paths import HTML, normalize_url, request_path
 from .feeds import warn_without_base_url, xml_document
 from .helpers import url_for
+from .urls import HTML, NOT_FOUND_PAGE, normalize_url, request_path
 
 if TYPE_CHECKING:
     from .app import Site
-    from .build.render import Rendered
+    from .pipeline.render import Rendered
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -85,7 +84,7 @@ def built_html_pages(site: Site) -> list[str]:
     During a build, the pages already rendered; elsewhere (the preview
     server) the site is rendered now.
     """
-    from .build import built_pages, render_all
+    from .pipeline import built_pages, render_all
 
     pages: Mapping[str, Rendered] | None = built_pages()
     if pages is None:

@@ -10,6 +10,11 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import quote, unquote, urlsplit
 
+#: Where the 404 handler's page is written; static hosts serve it for missing URLs.
+NOT_FOUND_PAGE = "/404.html"
+#: The media type of pages.
+HTML = "text/html"
+
 
 def normalize_url(url: str) -> str:
     """The canonical form of a site-local URL: no query or fragment,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from sitegen import Site, SitegenError, abort, render_template_string, url_for
-from sitegen.build import Renderer, build
 from sitegen.errors import RenderError
 from sitegen.loading import load_site
+from sitegen.pipeline import Renderer, build
 
 
 @pytest.fixture

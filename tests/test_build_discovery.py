@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.build import build
 from sitegen.loading import load_site
+from sitegen.pipeline import build
 from sitegen.urls import is_absolute
 
 

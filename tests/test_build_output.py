@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import build
 from sitegen.errors import RenderError
 from sitegen.loading import load_site
+from sitegen.pipeline import build
 
 OLD = 1_000_000_000  # an mtime in 2001, far from any build
 

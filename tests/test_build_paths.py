@@ -9,9 +9,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from sitegen.build import build
-from sitegen.build.paths import normalize_url, output_path
 from sitegen.loading import load_site
+from sitegen.pipeline import build
+from sitegen.pipeline.paths import normalize_url, output_path
 
 BASIC_FILES = {
     "404.html",

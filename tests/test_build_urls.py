@@ -10,8 +10,8 @@ from urllib.parse import unquote, urlsplit
 import html5lib
 import pytest
 
-from sitegen.build import build
 from sitegen.loading import load_site
+from sitegen.pipeline import build
 
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)""")
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from content_support import build, find, hrefs, parse, text, write
 
-from sitegen.build import build as build_site
 from sitegen.loading import load_site
+from sitegen.pipeline import build as build_site
 
 
 def cache_entries(site: Path) -> dict[str, dict]:

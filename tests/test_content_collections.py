@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from content_support import build, build_copy, find, hrefs, parse, text, write
 
-from sitegen.build import render_all
 from sitegen.loading import load_site
+from sitegen.pipeline import render_all
 
 SITES = Path(__file__).parent / "sites"
 

@@ -10,8 +10,8 @@ from urllib.parse import unquote
 import pytest
 from content_support import SITES, build, build_copy, find, parse, text, write
 
-from sitegen.build import render_all
 from sitegen.loading import load_site
+from sitegen.pipeline import render_all
 
 WIKI = SITES / "content_embeds/content/wiki"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from serve_support import SCRIPT, running
 
-from sitegen.build import build
 from sitegen.loading import load_site
+from sitegen.pipeline import build
 
 EXAMPLE_SITE = Path(__file__).parent.parent / "example_site"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from sitegen.build import Renderer
 from sitegen.loading import load_site
+from sitegen.pipeline import Renderer
 
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 

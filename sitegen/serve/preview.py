@@ -30,13 +30,13 @@ from werkzeug.utils import redirect, send_file
 from werkzeug.wrappers import Request, Response
 
 from ..app import RESERVED_PREFIX, Site
-from ..build.discover import NOT_FOUND_PAGE
-from ..build.output import STAGING_SUFFIX, TRASH_SUFFIX
-from ..build.paths import HTML, check_safe, normalize_url, request_path
-from ..build.render import Rendered, Renderer
 from ..config import DEFAULTS
 from ..errors import AppLoadError, OutputError, SitegenError, user_frames
 from ..loading import load_site
+from ..pipeline.discover import NOT_FOUND_PAGE
+from ..pipeline.output import STAGING_SUFFIX, TRASH_SUFFIX
+from ..pipeline.paths import HTML, check_safe, normalize_url, request_path
+from ..pipeline.render import Rendered, Renderer
 from ..record import RenderRecord
 from .errorpage import error_page, internal_error, message_page
 from .live import Asset, LiveReload, Shown, file_version, version

@@ -20,15 +20,13 @@ import jinja2
 from werkzeug.http import parse_options_header
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
+from .. import linkscan as links
 from ..app import NOT_FOUND_KEY, RECORD_KEY, Site
 from ..errors import RenderError, SitegenError, TemplateError, relative_to, user_frames
 from ..record import RenderRecord
-from ..urls import is_absolute
-from . import links
+from ..urls import NOT_FOUND_PAGE, is_absolute
 from .paths import HTML, link_path, normalize_url, output_path, request_path
 
-#: Where the 404 handler's page is written; static hosts serve it for missing URLs.
-NOT_FOUND_PAGE = "/404.html"
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 CSS = "text/css"
 _UNKNOWN = object()

@@ -21,8 +21,7 @@ from werkzeug.routing import BuildError
 
 from ..app import Site
 from ..errors import RenderError, SitegenError, user_frames
-from .paths import normalize_url
-from .render import NOT_FOUND_PAGE
+from ..urls import NOT_FOUND_PAGE, normalize_url
 
 
 class UrlQueue:

@@ -9,11 +9,9 @@ else is written under its own name.
 from __future__ import annotations
 
 from ..errors import OutputError
-from ..urls import normalize_url, request_path
+from ..urls import HTML, normalize_url, request_path
 
 __all__ = ["HTML", "check_safe", "link_path", "normalize_url", "output_path", "request_path"]
-
-HTML = "text/html"
 
 
 def check_safe(url: str) -> None:
