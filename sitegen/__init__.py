@@ -17,12 +17,16 @@ from .app import Site
 from .context import request
 from .errors import SitegenError
 from .helpers import abort, redirect, url_for
+from .pipeline import BuildResult, SiteSpec, build
 from .templating import render_template, render_template_string
 
 __all__ = [
+    "BuildResult",
     "Site",
+    "SiteSpec",
     "SitegenError",
     "abort",
+    "build",
     "redirect",
     "render_template",
     "render_template_string",

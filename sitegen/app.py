@@ -8,13 +8,16 @@ both, so the preview shows exactly what the build writes.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import sys
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from copy import deepcopy
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
@@ -29,7 +32,8 @@ from . import mime
 from .config import DEFAULTS, Config
 from .context import _cv_adapter, _cv_record, _cv_request, _cv_site, current_record
 from .errors import SitegenError
-from .record import RenderRecord
+from .fingerprint import MISSING, digest, file_digest
+from .record import CONFIG, FILE, FOLDER, TEMPLATE, Fact, RenderRecord
 from .templating import RecordingEnvironment, create_jinja_env
 from .urls import normalize_url
 
@@ -38,6 +42,7 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 GeneratorFunction = Callable[[], Iterable[Any]]
+FactSource = Callable[[Fact], bytes]
 
 #: URLs under this prefix belong to the preview server.
 RESERVED_PREFIX = "/__sitegen/"
@@ -91,18 +96,30 @@ class Site:
         self._parsed_base: tuple[Any, tuple[str, str]] = (object(), ("", ""))
         #: Folders of source files (content) the output must never land in.
         self.source_folders: list[Path] = []
-        #: URLs the build renders after all others, such as the sitemap, which
-        #: lists them (see :func:`sitegen.pipeline.built_pages`).
-        self.late_urls: set[str] = set()
+        #: URLs that list the built pages, such as the sitemap: the build
+        #: renders them after all others, handing them the list (see
+        #: :func:`sitegen.context.built_pages`).
+        self.aggregate_urls: set[str] = set()
         #: State of sitegen's parts that hang off the site, by name (as Flask's).
         self.extensions: dict[str, Any] = {}
         self._forget_hooks: list[Callable[[set[str]], None]] = []
-        #: Functions that add rules known only once content is read (aliases);
-        #: run before a URL is declared missing.
+        self._save_hooks: list[Callable[[], None]] = []
+        #: Functions that add rules known only once content is read (aliases).
+        #: :meth:`prepare` runs them all before the first URL renders.
         self.route_loaders: list[Callable[[], None]] = []
+        self._routes_frozen = False
         #: Endpoints built only where something links to them: never seeded
         #: as a start URL, never warned about for producing no URL.
         self.optional_endpoints: set[str] = {"static"}
+        #: The instant the build happens at, in UTC: which posts are "in the
+        #: future" is decided against it, never against the clock of the
+        #: moment a page renders.  ``SOURCE_DATE_EPOCH`` sets it.
+        self.build_time: datetime = build_time_now()
+        #: Who knows the current fingerprint of each kind of fact.
+        self.fact_sources: dict[str, FactSource] = {
+            TEMPLATE: self._file_fact, FILE: self._file_fact,
+            FOLDER: self._folder_fact, CONFIG: lambda fact: self.config.digest_of(fact.subject),
+        }
         if self.static_folder is not None:
             self.add_url_rule(
                 f"{self.static_url_path}/<path:filename>", "static", self.send_static_file
@@ -125,6 +142,13 @@ class Site:
     def add_url_rule(self, rule: str, endpoint: str | None = None,
                      view_func: Callable[..., Any] | None = None, **options: Any) -> None:
         """Register ``view_func`` for ``rule``, as ``route`` does."""
+        if self._routes_frozen:
+            raise SitegenError(
+                f"The route {rule!r} was added while URLs render; a URL's answer would then "
+                "depend on what rendered before it.",
+                hint="add routes at import time, or in a function appended to "
+                     "site.route_loaders (it runs before the first render)",
+            )
         if rule.startswith(RESERVED_PREFIX):
             raise SitegenError(
                 f"The route {rule!r} is under {RESERVED_PREFIX}, which the preview server uses.",
@@ -219,7 +243,7 @@ class Site:
         response = send_from_directory(self.static_folder, filename, request.environ)
         record = current_record()
         if record is not None:
-            record.static_file = os.path.join(self.static_folder, filename)
+            record.sent_file(os.path.join(self.static_folder, filename))
         return response
 
     def static_files(self) -> Iterator[str]:
@@ -272,11 +296,59 @@ class Site:
         """Drop whatever the site cached about these files.
 
         The preview server calls it after a save, so content collections
-        reread what changed; templates recheck themselves.
+        reread what changed; templates recheck themselves.  The routes are
+        prepared again before the next request: content may add or move them.
         """
         changed = {os.path.realpath(p) for p in paths}
         for hook in self._forget_hooks:
             hook(changed)
+        self._routes_frozen = False
+
+    def on_save(self, hook: Callable[[], None]) -> None:
+        """Register ``hook()``, called by :meth:`save_caches` after a build succeeds."""
+        self._save_hooks.append(hook)
+
+    def save_caches(self) -> None:
+        """Write what the site's parts keep between builds (content indexes)."""
+        for hook in self._save_hooks:
+            hook()
+
+    # -- phases --------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Load everything that adds routes (content, aliases), then freeze the URL map.
+
+        After this, rendering a URL changes nothing a later render sees, so
+        each URL renders to the same bytes whatever rendered before it, in
+        any process.  The preview calls it again after every change.
+        """
+        self._routes_frozen = False
+        for load in self.route_loaders:
+            load()
+        self._routes_frozen = True
+
+    # -- facts ---------------------------------------------------------------
+
+    def fact_digest(self, fact: Fact) -> bytes:
+        """The current fingerprint of what ``fact`` names.
+
+        Each kind of fact has its source (:attr:`fact_sources`): files and
+        templates by their bytes, config keys by their values, and the kinds
+        content collections add (pages, listings).  A kind nobody knows
+        fingerprints as unknown, so a record holding it never matches.
+        """
+        source = self.fact_sources.get(fact.kind)
+        if source is None:
+            return digest("unknown fact", *fact)
+        return source(fact)
+
+    def _file_fact(self, fact: Fact) -> bytes:
+        return file_digest(os.path.join(self.root_path, fact.subject))
+
+    def _folder_fact(self, fact: Fact) -> bytes:
+        pattern = os.path.join(self.root_path, fact.subject)
+        names = sorted(glob.glob(pattern))
+        return digest(*names) if names else MISSING
 
     def cache_path(self, name: str) -> Path:
         """A folder under the site's cache directory (``.sitegen-cache``)."""
@@ -384,9 +456,12 @@ class Site:
 
     def wsgi_app(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         """The WSGI application: match the URL, call the view, answer."""
+        if not self._routes_frozen:  # whatever asks first, every route is there
+            with self.app_context():
+                self.prepare()
         request = Request(environ)
         adapter = self._adapter(request.host, request.root_path or "/", request.scheme)
-        record = environ.get(RECORD_KEY) or RenderRecord(request.path)
+        record = environ.get(RECORD_KEY) or RenderRecord(request.path, str(self.root_path))
         tokens = (
             _cv_site.set(self), _cv_request.set(request),
             _cv_adapter.set(adapter), _cv_record.set(record),
@@ -425,19 +500,10 @@ class Site:
             return self.make_response(handler(error), request.path)
 
     def _match(self, adapter: MapAdapter, request: Request) -> tuple[Rule, dict[str, Any]]:
-        """The rule for ``request``, loading deferred routes before giving up."""
+        """The rule for ``request``."""
         query = request.query_string.decode("latin-1")
-        try:
-            return adapter.match(request.path, request.method, return_rule=True,
-                                 query_args=query)
-        except NotFound:
-            before = sum(1 for _ in self.url_map.iter_rules())
-            for load in self.route_loaders:
-                load()
-            if sum(1 for _ in self.url_map.iter_rules()) == before:
-                raise
-            return adapter.match(request.path, request.method, return_rule=True,
-                                 query_args=query)
+        return adapter.match(request.path, request.method, return_rule=True,  # type: ignore[return-value]
+                             query_args=query)
 
     def make_response(self, rv: Any, path: str = "/") -> Response:
         """Turn a view's return value into a response, as Flask does.
@@ -487,6 +553,20 @@ def _mimetype_for(path: str) -> str:
     if "." in last:
         return mime.guess_type(last) or "text/html"
     return "text/html"
+
+
+def build_time_now() -> datetime:
+    """Now, in UTC; ``SOURCE_DATE_EPOCH`` (reproducible builds) where it is set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise SitegenError(
+                f"SOURCE_DATE_EPOCH is {epoch!r}, which is not a number of seconds.",
+                hint="set it to a Unix time, e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)",
+            ) from None
+    return datetime.fromtimestamp(time.time(), timezone.utc)
 
 
 def _find_root_path(import_name: str) -> str:

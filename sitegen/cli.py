@@ -59,27 +59,43 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("--drafts", is_flag=True, help="Include pages marked draft: true.")
 @click.option("--future", is_flag=True, help="Include pages dated in the future.")
+@click.option("--clean", is_flag=True,
+              help="Render every URL, ignoring the records of earlier builds.")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a JSON report: every URL, rendered or reused, and why.")
+@click.option("--explain", "explain_urls", metavar="URL", multiple=True,
+              help="Say why URL was rendered or reused (repeatable).")
 def build(site_dir: Path, app_spec: str | None, output: Path | None, base_url: str | None,
-          strict: bool, quiet: bool, drafts: bool, future: bool) -> None:
-    """Render every URL of the site into OUTPUT."""
-    from .loading import load_site
+          strict: bool, quiet: bool, drafts: bool, future: bool, clean: bool,
+          report_file: Path | None, explain_urls: tuple[str, ...]) -> None:
+    """Render every URL of the site into OUTPUT; only what changed since the last build."""
+    from .pipeline import SiteSpec
     from .pipeline import build as build_site
+    from .pipeline.report import explain, write_report
 
     with user_errors():
-        site = load_site(site_dir, app_spec)
-        if base_url:
-            site.config["BASE_URL"] = base_url
-        site.config["DRAFTS"] = drafts or site.config.get("DRAFTS")
-        site.config["FUTURE"] = future or site.config.get("FUTURE")
+        spec = SiteSpec.for_build(site_dir, app_spec, base_url=base_url, drafts=drafts,
+                                  future=future)
         progress = None if quiet or not sys.stderr.isatty() else _Progress()
-        result = build_site(site, output, strict=strict, progress=progress)
+        result = build_site(spec, output, strict=strict, clean=clean, progress=progress,
+                            on_wait=None if quiet else _waiting)
         if progress is not None:
             progress.done()
+        if report_file is not None:
+            write_report(result, report_file)
+        explained = [explain(result, url) for url in explain_urls]
     if not quiet:
         for warning in result.warnings:
             click.secho("warning: ", fg="yellow", err=True, nl=False)
             click.echo(warning, err=True)
+    for line in explained:
+        click.echo(line)
+    if not quiet:
         click.echo(result.summary())
+
+
+def _waiting(lock: Path) -> None:
+    click.echo(f"waiting for the build that holds {lock} to finish", err=True)
 
 
 @main.command()

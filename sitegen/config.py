@@ -5,12 +5,17 @@ from __future__ import annotations
 import importlib
 import os
 import traceback
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from .context import current_record
 from .errors import SitegenError
+from .fingerprint import value_digest
+
+#: The fact of a render that saw every key (it iterated the config).
+WHOLE = "*"
+_MISSING = "\0missing"
 
 DEFAULTS: dict[str, Any] = {
     "BASE_URL": None,
@@ -37,16 +42,48 @@ class Config(dict):  # type: ignore[type-arg]
         self.root_path = root_path
 
     def __getitem__(self, key: str) -> Any:
-        record = current_record()
-        if record is not None:
-            record.config_keys.add(key)
+        _note(key)
         return super().__getitem__(key)
 
     def get(self, key: str, default: Any = None) -> Any:
-        record = current_record()
-        if record is not None:
-            record.config_keys.add(key)
+        _note(key)
         return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        _note(str(key))
+        return super().__contains__(key)
+
+    # Every way of seeing more than one key depends on the whole config.
+
+    def __iter__(self) -> Iterator[str]:
+        _note(WHOLE)
+        return super().__iter__()
+
+    def keys(self) -> Any:
+        _note(WHOLE)
+        return super().keys()
+
+    def values(self) -> Any:
+        _note(WHOLE)
+        return super().values()
+
+    def items(self) -> Any:
+        _note(WHOLE)
+        return super().items()
+
+    def __len__(self) -> int:
+        _note(WHOLE)
+        return super().__len__()
+
+    def copy(self) -> dict[str, Any]:
+        _note(WHOLE)
+        return dict(super().items())
+
+    def digest_of(self, key: str) -> bytes:
+        """The fingerprint of ``config[key]`` (``*``: the whole config), unrecorded."""
+        if key == WHOLE:
+            return value_digest(dict(super().items()))
+        return value_digest(super().get(key, _MISSING))
 
     def from_mapping(self, mapping: Mapping[str, Any] | None = None, **values: Any) -> None:
         """Take the upper-case keys of ``mapping`` and ``values``, as Flask's."""
@@ -81,6 +118,12 @@ class Config(dict):  # type: ignore[type-arg]
             raise SitegenError(f"{where}: {type(error).__name__}: {error}",
                                hint="fix the config file") from None
         self.from_mapping(namespace)
+
+
+def _note(key: str) -> None:
+    record = current_record()
+    if record is not None:
+        record.read_config(key)
 
 
 def _line_in(error: BaseException, filename: str) -> int | None:

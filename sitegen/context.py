@@ -7,8 +7,10 @@ preview server) and keep each render's record separate.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from werkzeug.local import LocalProxy
 from werkzeug.routing import MapAdapter
@@ -17,12 +19,14 @@ from werkzeug.wrappers import Request
 if TYPE_CHECKING:
     from .app import Site
 
-from .record import RenderRecord
+from .record import MANIFEST, Fact, RenderRecord
 
 _cv_site: ContextVar[Site] = ContextVar("sitegen.site")
 _cv_request: ContextVar[Request] = ContextVar("sitegen.request")
 _cv_adapter: ContextVar[MapAdapter] = ContextVar("sitegen.adapter")
 _cv_record: ContextVar[RenderRecord | None] = ContextVar("sitegen.record", default=None)
+_cv_manifest: ContextVar[Sequence[BuiltPage] | None] = ContextVar("sitegen.manifest",
+                                                                 default=None)
 
 request: Request = LocalProxy(  # type: ignore[assignment]
     _cv_request, unbound_message="'request' is only available while a URL renders."
@@ -42,3 +46,45 @@ def current_site() -> Site:
 def current_record() -> RenderRecord | None:
     """The record of the render in progress, or ``None`` outside one."""
     return _cv_record.get()
+
+
+@contextmanager
+def capturing() -> Iterator[RenderRecord]:
+    """Collect what the code inside notes in a record of its own.
+
+    For values computed once and used by many renders (a collection's tag
+    index, a page's resolved links): the facts are kept with the value and
+    merged into each render that uses it (:meth:`RenderRecord.merge`).
+    """
+    outer = _cv_record.get()
+    collector = RenderRecord("", outer.root if outer is not None else "")
+    token = _cv_record.set(collector)
+    try:
+        yield collector
+    finally:
+        _cv_record.reset(token)
+
+
+class BuiltPage(NamedTuple):
+    """One entry of the manifest: a URL the build wrote, and what it is."""
+
+    url: str
+    path: str
+    mimetype: str
+    status: int
+    #: ``page``, ``redirect`` or ``file`` (a static or media file sent as is).
+    kind: str
+
+
+def built_pages() -> Sequence[BuiltPage] | None:
+    """Every URL the build wrote, sorted, while it renders the aggregate URLs.
+
+    Aggregate URLs (:attr:`Site.aggregate_urls`, such as the sitemap) render
+    after every other URL, with the manifest of what was built handed to them;
+    the render then depends on it.  ``None`` anywhere else.
+    """
+    manifest = _cv_manifest.get()
+    record = _cv_record.get()
+    if manifest is not None and record is not None:
+        record.depend(Fact(MANIFEST, ""))
+    return manifest

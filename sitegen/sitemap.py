@@ -7,17 +7,16 @@
 
 No single view knows every page of a site: collections generate posts,
 tag pages are found through links, pagination through ``url_for``.  Only
-the build knows them all, once it has rendered them.  So the sitemap is a
-*late URL* (:attr:`Site.late_urls`): the builder renders it after every
-other URL, and while it does, :func:`~sitegen.pipeline.built_pages` returns
-what was rendered.  The sitemap lists each HTML page that answered 200,
-leaving out redirect pages, the 404 page and HTML files copied from
-``static/``.
+the build knows them all, once it has rendered them.  So the sitemap is an
+*aggregate URL* (:attr:`Site.aggregate_urls`): the build renders it after
+every other URL and hands it the manifest of what it built, which
+:func:`~sitegen.context.built_pages` returns (and the sitemap's record then
+depends on).  The sitemap lists each HTML page that answered 200, leaving
+out redirect pages, the 404 page and HTML files copied from ``static/``.
 
-The preview server renders one URL at a time and has no such list; there
-the sitemap renders the whole site first (as the build would), so the
-preview shows the very sitemap the build writes, at the cost of a full
-render each time it is opened.
+The preview renders one URL at a time; for an aggregate URL it renders the
+whole site first to make the manifest, so the preview shows the very
+sitemap the build writes.
 
 ``<lastmod>`` comes from the pages passed as ``pages=`` (collections or
 any page-like objects with ``url`` and ``date``/``updated``): a page's
@@ -35,13 +34,14 @@ from urllib.parse import urljoin
 
 from werkzeug.wrappers import Response
 
+from .context import BuiltPage, built_pages
+from .errors import SitegenError
 from .feeds import warn_without_base_url, xml_document
 from .helpers import url_for
 from .urls import HTML, NOT_FOUND_PAGE, normalize_url, request_path
 
 if TYPE_CHECKING:
     from .app import Site
-    from .pipeline.render import Rendered
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -61,14 +61,14 @@ def add_sitemap(site: Site, rule: str = "/sitemap.xml", *, robots: str | None = 
 
     def sitemap() -> Response:
         warn_without_base_url(site, "the sitemap")
-        urls = built_html_pages(site)
+        urls = html_pages(site, built_pages())
         dates = dict(_page_dates(site, collections))
         if lastmod is not None:
             dates.update((url, lastmod(url) or dates.get(url)) for url in urls)
         return Response(sitemap_xml(site, urls, dates), mimetype="application/xml")
 
     site.add_url_rule(rule, "sitemap", sitemap)
-    site.late_urls.add(normalize_url(rule))
+    site.aggregate_urls.add(normalize_url(rule))
     if robots is not None:
 
         def robots_txt() -> Response:
@@ -78,22 +78,17 @@ def add_sitemap(site: Site, rule: str = "/sitemap.xml", *, robots: str | None = 
         site.add_url_rule(robots, "robots", robots_txt)
 
 
-def built_html_pages(site: Site) -> list[str]:
-    """The site-local URLs of the HTML pages a build of ``site`` writes, sorted.
-
-    During a build, the pages already rendered; elsewhere (the preview
-    server) the site is rendered now.
-    """
-    from .pipeline import built_pages, render_all
-
-    pages: Mapping[str, Rendered] | None = built_pages()
-    if pages is None:
-        pages = render_all(site)
+def html_pages(site: Site, manifest: Iterable[BuiltPage] | None) -> list[str]:
+    """The site-local URLs of the HTML pages in a build's ``manifest``, sorted."""
+    if manifest is None:
+        raise SitegenError(
+            "The sitemap was rendered without the list of built pages.",
+            hint="render it through sitegen's build or preview, which hand it that list",
+        )
     return sorted(
-        url for url, item in pages.items()
-        if item.status == 200 and item.mimetype == HTML and not item.is_redirect
-        and item.record.static_file is None and url != NOT_FOUND_PAGE
-        and url not in site.late_urls
+        page.url for page in manifest
+        if page.status == 200 and page.mimetype == HTML and page.kind == "page"
+        and page.url != NOT_FOUND_PAGE and page.url not in site.aggregate_urls
     )
 
 

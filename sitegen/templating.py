@@ -41,7 +41,7 @@ class RecordingEnvironment(jinja2.Environment):
 def _note_template(template: jinja2.Template) -> None:
     record = current_record()
     if record is not None and template.filename:
-        record.templates.add(template.filename)
+        record.used_template(template.filename)
 
 
 def create_jinja_env(site: Site) -> RecordingEnvironment:

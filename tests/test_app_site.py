@@ -7,7 +7,8 @@ import pytest
 from sitegen import Site, SitegenError, abort, render_template_string, url_for
 from sitegen.errors import RenderError
 from sitegen.loading import load_site
-from sitegen.pipeline import Renderer, build
+from sitegen.pipeline import Renderer
+from sitegen.record import CONFIG, FILE, TEMPLATE, Fact
 
 
 @pytest.fixture
@@ -139,11 +140,10 @@ def test_url_for_in_a_view_builds_from_the_request(blank):
 
 
 def test_a_render_records_templates_config_and_urls(basic):
-    result = build(basic, basic.root_path / "out")
-    record = result.rendered["/about/"].record
-    templates = {p.rsplit("/", 1)[-1] for p in record.templates}
-    assert templates == {"page.html", "base.html"}
-    assert "SITE_NAME" in record.config_keys
+    record = Renderer(basic).render("/about/").record
+    templates = {f.subject for f in record.facts if f.kind == TEMPLATE}
+    assert templates == {"templates/page.html", "templates/base.html"}
+    assert Fact(CONFIG, "SITE_NAME") in record.facts
     assert {"/about/", "/", "/products/1/", "/static/css/site.css"} <= record.urls
     assert record.endpoint == "about"
 
@@ -152,6 +152,7 @@ def test_a_static_file_render_records_its_source(basic):
     rendered = Renderer(basic).render("/static/img/logo.svg")
     assert rendered.source_file == str(basic.root_path / "static/img/logo.svg")
     assert rendered.record.static_file == rendered.source_file
+    assert Fact(FILE, "static/img/logo.svg") in rendered.record.facts
 
 
 def test_open_resource_records_the_file_read(blank, tmp_path):
@@ -164,7 +165,7 @@ def test_open_resource_records_the_file_read(blank, tmp_path):
 
     rendered = Renderer(blank).render("/")
     assert rendered.body == b"<p>42</p>"
-    assert rendered.record.files == {str(tmp_path / "data.txt")}
+    assert rendered.record.facts == {Fact(FILE, "data.txt")}
 
 
 def test_rendering_a_url_does_not_depend_on_what_rendered_before(copy_site):

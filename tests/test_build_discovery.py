@@ -18,21 +18,21 @@ def built(copy_site, tmp_path):
 
 def test_rules_without_arguments_and_static_files_are_built_unlinked(built):
     _, result, out = built
-    assert "/unlinked/" in result.rendered
+    assert "/unlinked/" in result.urls
     assert (out / "unlinked/index.html").read_text() == "<p>No page links here.</p>"
     assert (out / "static/unlinked.txt").read_text() == "nobody links here\n"
 
 
 def test_post_only_rules_are_not_built(built):
     _, result, out = built
-    assert "/form/" not in result.rendered
+    assert "/form/" not in result.urls
     assert not (out / "form").exists()
 
 
 @pytest.mark.parametrize("name", ["from-dict", "from-string", "from-tuple"])
 def test_generators_yield_dicts_strings_and_tuples(built, name):
     _, result, out = built
-    assert f"/g/{name}/" in result.rendered
+    assert f"/g/{name}/" in result.urls
     assert (out / f"g/{name}/index.html").read_text() == f"<p>{name}</p>"
 
 
@@ -43,7 +43,7 @@ def test_bare_generator_is_named_after_its_endpoint(built):
 
 def test_url_for_during_a_render_is_built_though_no_link_shows_it(built):
     _, result, out = built
-    assert "/url-for/only/" in result.rendered
+    assert "/url-for/only/" in result.urls
     assert (out / "url-for/only/index.html").read_text() == "<p>only</p>"
 
 
@@ -60,7 +60,7 @@ def test_url_for_during_a_render_is_built_though_no_link_shows_it(built):
 )
 def test_a_page_reachable_only_by_a_hard_coded_link_is_built(built, url):
     _, result, out = built
-    assert url in result.rendered
+    assert url in result.urls
     assert (out / url.strip("/") / "index.html").is_file()
 
 
@@ -82,7 +82,7 @@ def test_a_page_reachable_only_by_a_hard_coded_link_is_built(built, url):
 )
 def test_src_srcset_style_and_css_urls_are_followed(built, url):
     _, result, out = built
-    assert url in result.rendered
+    assert url in result.urls
     assert (out / url.lstrip("/")).is_file()
 
 
@@ -91,28 +91,28 @@ def test_src_srcset_style_and_css_urls_are_followed(built, url):
 )
 def test_links_in_scripts_escaped_code_and_comments_are_not_followed(built, slug):
     _, result, out = built
-    assert f"/hidden/{slug}/" not in result.rendered
+    assert f"/hidden/{slug}/" not in result.urls
     assert not (out / "hidden" / slug).exists()
 
 
 @pytest.mark.parametrize("slug", ["external", "protocol-relative"])
 def test_external_urls_are_never_fetched(built, slug):
     site, result, _ = built
-    assert f"/hidden/{slug}/" not in result.rendered
+    assert f"/hidden/{slug}/" not in result.urls
     assert f"/hidden/{slug}/" not in site.calls
 
 
 def test_non_http_links_are_ignored(built):
     _, result, _ = built
-    assert all(url.startswith("/") for url in result.rendered)
-    assert not [u for u in result.rendered if ":" in u]
+    assert all(url.startswith("/") for url in result.urls)
+    assert not [u for u in result.urls if ":" in u]
 
 
 def test_every_url_is_fetched_once(built):
     site, result, _ = built
     assert site.calls["/hidden/by-link/"] == 1
     assert set(site.calls.values()) == {1}
-    rendered_views = {u for u in result.rendered if not u.startswith("/static/")}
+    rendered_views = {u for u in result.urls if not u.startswith("/static/")}
     assert set(site.calls) == rendered_views
 
 
@@ -140,7 +140,7 @@ def test_strict_turns_the_missing_generator_warning_into_an_error(copy_site, cli
 
 def test_the_target_of_a_redirect_is_built(built):
     _, result, out = built
-    assert result.rendered["/moved/"].location == "/hidden/via-redirect/"
+    assert result.urls["/moved/"].location == "/hidden/via-redirect/"
     assert (out / "hidden/via-redirect/index.html").is_file()
 
 

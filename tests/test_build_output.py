@@ -144,7 +144,7 @@ def test_unchanged_files_keep_their_mtime(copy_site, tmp_path):
     assert changed == ["index.html"]
     assert "<h1>Welcome</h1>" in (out / "index.html").read_text()
     assert result.stats.written == 1
-    assert result.stats.unchanged == len(result.rendered) - 1
+    assert result.stats.unchanged == len(result.urls) - 1
 
 
 def test_a_changed_static_file_is_written_again(copy_site, tmp_path):

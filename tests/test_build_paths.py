@@ -77,7 +77,7 @@ def test_file_names_are_percent_decoded_and_nfc(basic_build):
 def test_decomposed_and_composed_links_build_one_page(copy_site, tmp_path):
     site = load_site(copy_site("basic"))
     result = build(site, tmp_path / "out")
-    cafes = [u for u in result.rendered if u.startswith("/page/caf")]
+    cafes = [u for u in result.urls if u.startswith("/page/caf")]
     assert cafes == ["/page/café/"]
     assert "<h1>café</h1>" in (tmp_path / "out/page/café/index.html").read_text()
 
@@ -85,7 +85,7 @@ def test_decomposed_and_composed_links_build_one_page(copy_site, tmp_path):
 def test_query_string_and_fragment_are_ignored(copy_site, tmp_path):
     site = load_site(copy_site("basic"))
     result = build(site, tmp_path / "out")
-    assert not [u for u in result.rendered if "?" in u or "#" in u]
+    assert not [u for u in result.urls if "?" in u or "#" in u]
     assert not [p for p in (tmp_path / "out").rglob("*") if "?" in p.name or "#" in p.name]
 
 

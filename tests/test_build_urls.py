@@ -219,7 +219,7 @@ def test_a_redirect_becomes_a_meta_refresh_page(copy_site, cli, tmp_path):
 def test_an_external_redirect_leads_off_the_site_without_fetching(copy_site, tmp_path):
     site = load_site(copy_site("basic"))
     result = build(site, tmp_path / "out")
-    assert result.rendered["/away/"].location == "https://example.com/elsewhere"
+    assert result.urls["/away/"].location == "https://example.com/elsewhere"
     assert links_in(tmp_path / "out/away/index.html") == ["https://example.com/elsewhere"] * 3
     assert result.counts["redirects"] == 2
 

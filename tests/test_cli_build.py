@@ -14,7 +14,7 @@ import pytest
 SITEGEN = Path(sys.executable).with_name("sitegen")
 SUMMARY = re.compile(
     r"^Built 13 pages, 3 static files, 2 redirects, 0 removed, 0 warnings in \d+\.\d\d s "
-    r"\(\d+ pages/s\) → (?P<out>.+)$"
+    r"\(\d+ rendered, \d+ reused; \d+ pages/s\) → (?P<out>.+)$"
 )
 
 

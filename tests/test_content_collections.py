@@ -9,6 +9,7 @@ from content_support import build, build_copy, find, hrefs, parse, text, write
 
 from sitegen.loading import load_site
 from sitegen.pipeline import render_all
+from sitegen.record import LISTING, PAGE, Fact
 
 SITES = Path(__file__).parent / "sites"
 
@@ -149,18 +150,26 @@ def test_a_collection_without_endpoint_has_pages_but_no_urls(copy_site, cli, tmp
     assert (out / "about/index.html").read_text() == "<p>Welcome to <em>the</em> blog.</p>|False"
 
 
-def test_renders_record_the_files_and_folders_they_use(copy_site):
+def test_renders_record_the_fields_and_queries_they_use(copy_site):
     site_dir = copy_site("content_blog")
     rendered = render_all(load_site(site_dir))
-    posts = (site_dir / "content/posts").resolve()
-    hello = rendered["/blog/hello-world/"].record
-    assert str(posts / "2024-03-10-hello-world.md") in hello.files
-    assert str(posts / "second-post.md") in hello.files  # a page it links to
-    assert str(posts / "*.md") in hello.globs  # prev/next depend on the whole list
-    index = rendered["/"].record
-    assert index.globs == {str(posts / "*.md"), str(posts / "*.markdown")}
-    assert index.depends_on(str(posts / "nested/new-post.md"))
-    assert index.depends_on(str(posts / "from-jekyll.markdown"))
+    hello_md = "content/posts/2024-03-10-hello-world.md"
+    hello = rendered["/blog/hello-world/"].record.facts
+    assert Fact(LISTING, "content/posts", "get hello-world") in hello
+    assert {Fact(PAGE, hello_md, field) for field in ("title", "body", "neighbours",
+                                                      "meta.tags", "summary")} <= hello
+    assert Fact(PAGE, "content/posts/second-post.md", "url") in hello  # a page it links to
+    index = rendered["/"].record.facts
+    # The home page lists the collection and shows titles and URLs, never a body.
+    assert Fact(LISTING, "content/posts", "list") in index
+    assert Fact(PAGE, hello_md, "title") in index
+    assert not [f for f in index if f.kind == PAGE and f.detail in ("body", "summary")]
+    archive = rendered["/archive/"].record.facts
+    assert Fact(LISTING, "content/posts", "latest 2") in archive
+    assert Fact(LISTING, "content/posts", "tags") in archive
+    tag = rendered["/tags/python/"].record.facts
+    assert Fact(LISTING, "content/posts", "tag python") in tag
+    assert Fact(LISTING, "content/posts", "tags") not in tag  # one tag's pages only
 
 
 def test_a_collection_folder_must_exist(copy_site, cli, tmp_path):

@@ -12,6 +12,7 @@ from content_support import SITES, build, build_copy, find, parse, text, write
 
 from sitegen.loading import load_site
 from sitegen.pipeline import render_all
+from sitegen.record import LISTING, Fact
 
 WIKI = SITES / "content_embeds/content/wiki"
 
@@ -179,7 +180,11 @@ def test_an_attribute_list_after_an_embed_sets_its_class(copy_site, cli, tmp_pat
 
 def test_a_page_that_embeds_by_name_depends_on_new_files(copy_site):
     site_dir = copy_site("content_embeds")
-    record = render_all(load_site(site_dir))["/wiki/Home/"].record
-    wiki = (site_dir / "content/wiki").resolve()
-    # A new flow.svg elsewhere could make ![[flow.svg]] ambiguous: the preview re-renders.
-    assert record.depends_on(str(wiki / "more/flow.svg"))
+    site = load_site(site_dir)
+    record = render_all(site)["/wiki/Home/"].record
+    # A new flow.svg elsewhere could make ![[flow.svg]] ambiguous: the page renders again.
+    assert Fact(LISTING, "*", "files") in record.facts
+    before = site.fact_digest(Fact(LISTING, "*", "files"))
+    (site_dir / "content/wiki/more").mkdir(exist_ok=True)
+    (site_dir / "content/wiki/more/flow.svg").write_text("<svg/>")
+    assert site.fact_digest(Fact(LISTING, "*", "files")) != before

@@ -18,7 +18,7 @@ def built_urls(site_dir: Path, out: Path, drafts: bool) -> dict[str, str]:
     site = load_site(site_dir)
     site.config["DRAFTS"] = site.config["FUTURE"] = drafts  # --drafts --future
     result = build(site, out)
-    return {url: item.path for url, item in result.rendered.items()}
+    return {url: item.path for url, item in result.urls.items()}
 
 
 def assert_serves_the_build(site_dir: Path, out: Path, read_tree, prefix: str = "",

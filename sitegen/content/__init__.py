@@ -16,10 +16,10 @@ and their files URLs, ``highlight`` serves the code stylesheet.
 """
 
 from .collection import Pages, PageSet, TagIndex
-from .extension import Heading
 from .markup import DEFAULT_EXTENSION_CONFIGS, DEFAULT_MARKDOWN_EXTENSIONS
 from .page import Page
 from .pagination import Pagination, Paginator
+from .refs import Heading
 
 __all__ = [
     "DEFAULT_EXTENSION_CONFIGS",

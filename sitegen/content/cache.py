@@ -1,7 +1,7 @@
 """The on-disk parse cache: an unchanged page is never parsed again.
 
 Entries live in one SQLite file, ``.sitegen-cache/markdown/parses.sqlite3``,
-and are addressed by content: the key is a hash of the page body and of
+and are addressed by content: the key is a hash of the page body's fingerprint and of
 everything else the parse depends on (the Markdown configuration and the
 versions of sitegen, Python-Markdown and Pygments).  Nothing in a parse
 depends on another file (links are kept as references, resolved when the
@@ -18,18 +18,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import threading
 import weakref
 from pathlib import Path
 
-import markdown
-import pygments
-
+from ..fingerprint import library_versions
 from .markup import Parsed
 
 #: Bump when the shape of a cached parse changes.
-FORMAT = "2"
+FORMAT = "3"
 FILENAME = "parses.sqlite3"
 
 
@@ -37,20 +36,22 @@ class ParseCache:
     """Cached :class:`Parsed` results in ``folder``, keyed by body + configuration."""
 
     def __init__(self, folder: Path, fingerprint: str) -> None:
-        from .. import __version__
-
         self.path = folder / FILENAME
-        self._salt = "\0".join((
-            FORMAT, __version__, markdown.__version__, pygments.__version__, fingerprint,
-        )).encode()
+        self._salt = "\0".join((FORMAT, *library_versions(), fingerprint)).encode()
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
         self._unusable = False
+        self._pid = os.getpid()
 
-    def key(self, body: str) -> str:
+    def key(self, body_hash: bytes) -> str:
+        """The key of the parse of a body with the fingerprint ``body_hash``.
+
+        Keyed by the body's fingerprint, not its text: a cached parse loads
+        without reading the Markdown file.
+        """
         digest = hashlib.sha256(self._salt)
         digest.update(b"\0")
-        digest.update(body.encode("utf-8", "surrogatepass"))
+        digest.update(body_hash)
         return digest.hexdigest()
 
     def load(self, key: str) -> Parsed | None:
@@ -83,7 +84,13 @@ class ParseCache:
                 return
 
     def _database(self) -> sqlite3.Connection | None:
-        """The connection, opened on first use; a damaged file is started afresh."""
+        """The connection, opened on first use; a damaged file is started afresh.
+
+        A connection belongs to the process that opened it: a forked worker
+        opens its own rather than share its parent's.
+        """
+        if self._pid != os.getpid():
+            self._db, self._pid, self._unusable = None, os.getpid(), False
         if self._db is None and not self._unusable:
             for attempt in range(2):
                 try:

@@ -11,10 +11,10 @@ pages dated in the future are left out unless ``config["DRAFTS"]`` /
 ``config["FUTURE"]`` (``--drafts``/``--future``) are set.
 
 Queries (``filter``, ``sorted``) return page sets with the same methods,
-computed lazily from the collection so they follow its changes.  Every
-listing is recorded in the render (the folder's glob), every single page
-used through ``get`` as a file read, so the preview knows what a save
-touches.
+computed lazily from the collection so they follow its changes.  Each use
+notes a fact in the render's record: the collection's list, or the result of
+the query itself (``latest 10``, ``tag python``, ``get hello``), so adding an
+old post does not re-render a home page that shows the ten newest.
 """
 
 from __future__ import annotations
@@ -30,18 +30,71 @@ from werkzeug.exceptions import NotFound
 
 from ..context import current_record
 from ..errors import ContentError, SitegenError
+from ..fingerprint import digest, value_digest
 from ..helpers import abort
+from ..record import LISTING, Fact
 from .page import Page, attribute_or_meta
 from .pagination import Paginator
 from .registry import content_of
 from .routes import CollectionRoutes
-from .source import PAGE_SUFFIXES, page_key, read_source
+from .source import PAGE_SUFFIXES, page_key
 
 if TYPE_CHECKING:
     from ..app import Site
 
 
-class TagIndex(dict):  # type: ignore[type-arg]
+class GroupIndex(dict):  # type: ignore[type-arg]
+    """``key → pages`` (tags, years) that notes what a render looks up in it.
+
+    Looking up one key depends on that group's pages only (``tag python``);
+    going through every key depends on the whole index (``tags``).  An index
+    of a query (a filtered set) notes nothing itself: the query did.
+    """
+
+    def __init__(self, items: Any, owner: str | None, group: str) -> None:
+        super().__init__(items)
+        self._owner = owner
+        self._group = group
+
+    def _note(self, detail: str) -> None:
+        record = current_record()
+        if record is not None and self._owner is not None:
+            record.depend(Fact(LISTING, self._owner, detail))
+
+    def __getitem__(self, key: Any) -> list[Page]:
+        self._note(f"{self._group} {key}")
+        return super().__getitem__(key)  # type: ignore[no-any-return]
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._note(f"{self._group} {key}")
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self._note(f"{self._group} {key}")
+        return super().__contains__(key)
+
+    def __iter__(self) -> Iterator[Any]:
+        self._note(f"{self._group}s")
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._note(f"{self._group}s")
+        return super().__len__()
+
+    def keys(self) -> Any:
+        self._note(f"{self._group}s")
+        return super().keys()
+
+    def values(self) -> Any:
+        self._note(f"{self._group}s")
+        return super().values()
+
+    def items(self) -> Any:
+        self._note(f"{self._group}s")
+        return super().items()
+
+
+class TagIndex(GroupIndex):
     """``tag → pages``, sorted by tag; an unknown tag is a 404 in a view."""
 
     def __missing__(self, tag: str) -> list[Page]:
@@ -68,6 +121,11 @@ class PageSet:
         self.root.note_listing()
         return self._list()
 
+    def _owner(self) -> str | None:
+        """The collection's name where this set is the collection itself, whose
+        queries can be asked again from their name alone; None for a query."""
+        return None
+
     def __iter__(self) -> Iterator[Page]:
         return iter(self._pages())
 
@@ -84,13 +142,14 @@ class PageSet:
         """The page whose ``path`` is ``key``, else whose ``slug`` is; ``default`` if none."""
         paths, slugs = self._cached("lookup", self._lookup)
         page = paths.get(key) or slugs.get(key)
-        if page is None:
-            self.root.note_listing()
-            return default
+        owner = self._owner()
         record = current_record()
         if record is not None:
-            record.read_file(str(page.source_path))
-        return page
+            if owner is None:
+                self.root.note_listing()
+            else:
+                record.depend(Fact(LISTING, owner, f"get {key}"))
+        return page if page is not None else default
 
     def get_or_404(self, key: str) -> Page:
         """As :meth:`get`, but a 404 (in a view) when there is no such page."""
@@ -104,7 +163,7 @@ class PageSet:
         slugs: dict[str, Page] = {}
         for page in self._list():
             paths[page.path] = page
-            slugs.setdefault(page.slug, page)
+            slugs.setdefault(page.field("slug"), page)
         return paths, slugs
 
     def sorted(self, key: str | Callable[[Page], Any], reverse: bool = False) -> PageSet:
@@ -144,27 +203,39 @@ class PageSet:
 
     def by_tag(self) -> TagIndex:
         """``tag → pages`` (in this set's order), tags sorted case-insensitively."""
-        self.root.note_listing()
         return self._cached("tags", self._tags)  # type: ignore[no-any-return]
 
     def _tags(self) -> TagIndex:
+        owner = self._owner()
         table: dict[str, list[Page]] = {}
-        for page in self._list():
-            for tag in page.tags:
+        for page in self._list() if owner is not None else self._pages():
+            for tag in page._meta.get("tags") or () if owner is not None else page.tags:
                 table.setdefault(tag, []).append(page)
-        return TagIndex(sorted(table.items(), key=lambda item: (item[0].casefold(), item[0])))
+        ordered = sorted(table.items(), key=lambda item: (item[0].casefold(), item[0]))
+        return TagIndex(ordered, owner, "tag")
 
-    def by_year(self) -> dict[int, list[Page]]:
+    def by_year(self) -> GroupIndex:
         """``year → pages`` for the dated pages, newest year first."""
+        return self._cached("years", self._years)  # type: ignore[no-any-return]
+
+    def _years(self) -> GroupIndex:
+        owner = self._owner()
         years: dict[int, list[Page]] = {}
-        for page in self._pages():
-            if page.date is not None:
-                years.setdefault(page.date.year, []).append(page)
-        return dict(sorted(years.items(), reverse=True))
+        for page in self._list() if owner is not None else self._pages():
+            when = page.field("date") if owner is not None else page.date
+            if when is not None:
+                years.setdefault(when.year, []).append(page)
+        return GroupIndex(sorted(years.items(), reverse=True), owner, "year")
 
     def latest(self, count: int) -> list[Page]:
         """The ``count`` newest dated pages."""
-        return [p for p in self._pages() if p.date is not None][:count]
+        owner = self._owner()
+        if owner is None:
+            return [p for p in self._pages() if p.date is not None][:count]
+        record = current_record()
+        if record is not None:
+            record.depend(Fact(LISTING, owner, f"latest {count}"))
+        return [p for p in self._list() if p.field("date") is not None][:count]
 
     def paginate(self, per_page: int, endpoint: str | None = None, *,
                  arg: str | None = None, **values: Any) -> Paginator:
@@ -266,7 +337,10 @@ class Pages(PageSet):
 
     def _read(self, rel: str, path: Path) -> Page:
         display = self._display(path)
-        return Page(self, read_source(path, display), rel, display)
+        return Page(self, self.content.sources.read(path, display), rel, display)
+
+    def _owner(self) -> str | None:
+        return self.name
 
     def _display(self, path: Path) -> str:
         """``path`` as messages show it: relative to the site's folder."""
@@ -299,7 +373,7 @@ class Pages(PageSet):
         drafts = dict.get(self.site.config, "DRAFTS")
         future = dict.get(self.site.config, "FUTURE")
         pages = [p for p in self._load().values()
-                 if (drafts or not p.draft) and (future or not p.is_future)]
+                 if (drafts or not p._meta.get("draft")) and (future or not p.field("future"))]
         ordered = _ordered(pages)
         self.routes.register_aliases(ordered)
         return ordered
@@ -319,13 +393,35 @@ class Pages(PageSet):
 
     # -- used by pages -----------------------------------------------------
 
-    def note_listing(self, everywhere: bool = False) -> None:
-        """Record that the render depends on the list of pages (of every collection)."""
+    def note_listing(self) -> None:
+        """Record that the render depends on the list of pages (which, in which order)."""
         record = current_record()
         if record is not None:
-            for collection in self.content.collections if everywhere else (self,):
-                for pattern in collection._patterns:
-                    record.listed_folder(pattern)
+            record.depend(Fact(LISTING, self.name, "list"))
+
+    def query_fact(self, query: str) -> bytes:
+        """The fingerprint of the result of ``query`` (a LISTING fact's detail) now."""
+        name, _, argument = query.partition(" ")
+        pages: Any
+        if name == "list":
+            pages = self.visible()
+        elif name == "latest":
+            pages = [p for p in self.visible() if p.field("date") is not None][:int(argument)]
+        elif name == "get":
+            paths, slugs = self._cached("lookup", self._lookup)
+            pages = [paths.get(argument) or slugs.get(argument)]
+        elif name in ("tag", "tags"):
+            tags = dict(dict.items(self.by_tag()))
+            pages = tags if name == "tags" else tags.get(argument)
+        elif name == "wiki":
+            found, candidates = self.content.links().find_from(argument, self)
+            pages = [found, *candidates]
+        elif name in ("year", "years"):
+            years = dict(dict.items(self.by_year()))
+            pages = years if name == "years" else years.get(int(argument))
+        else:
+            return digest("unknown query", query)
+        return value_digest(_names(pages))
 
     def url_of(self, page: Page, *, record: bool = True) -> str | None:
         return self.routes.url_of(page, record=record)
@@ -335,7 +431,6 @@ class Pages(PageSet):
 
     def neighbour(self, page: Page, step: int) -> Page | None:
         """The page ``step`` places away in reading order (oldest to newest, then by path)."""
-        self.note_listing()
         reading, index = self._cached("reading", self._reading_order)
         position = index.get(page)
         if position is None or not 0 <= position + step < len(reading):
@@ -344,8 +439,8 @@ class Pages(PageSet):
 
     def _reading_order(self) -> tuple[list[Page], dict[Page, int]]:
         pages = self.visible()
-        reading = [p for p in pages if p.date is not None][::-1]
-        reading += [p for p in pages if p.date is None]
+        reading = [p for p in pages if p.field("date") is not None][::-1]
+        reading += [p for p in pages if p.field("date") is None]
         return reading, {page: n for n, page in enumerate(reading)}
 
 
@@ -364,9 +459,19 @@ def _markdown_files(folder: Path) -> Iterator[tuple[str, Path]]:
 def _ordered(pages: list[Page]) -> list[Page]:
     """Dated pages newest first, then undated ones; ties and the rest by path."""
     by_path = sorted(pages, key=lambda p: p.path)
-    dated = [p for p in by_path if p.date is not None]
-    dated.sort(key=lambda p: _instant(p.date), reverse=True)  # type: ignore[arg-type]
-    return dated + [p for p in by_path if p.date is None]
+    dated = [p for p in by_path if p.field("date") is not None]
+    dated.sort(key=lambda p: _instant(p.field("date")), reverse=True)
+    return dated + [p for p in by_path if p.field("date") is None]
+
+
+def _names(value: Any) -> Any:
+    """Pages (in lists and dicts) replaced by their source paths: what a query's
+    fingerprint is made of."""
+    if isinstance(value, dict):
+        return {key: _names(pages) for key, pages in value.items()}
+    if isinstance(value, list):
+        return [_names(page) for page in value]
+    return value.display_path if value is not None else None
 
 
 def _instant(value: date | datetime) -> datetime:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
-from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from markdown import Markdown
@@ -34,57 +33,26 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 from markdown.util import ETX, HTML_PLACEHOLDER_RE, STX, AtomicString
 
-from .source import PAGE_SUFFIXES, page_key
-
-#: The attribute that stands for a link target until the page resolves it.
-REF_ATTR = "data-sitegen-ref"
-#: Marks reference numbers; removed from sources, so text never forges one.
-REF_MARK = "\x1a"
-#: The element that stands for an embed until the page replaces it whole.
-EMBED_TAG = "sitegen-embed"
-#: A reference in parsed HTML: an embed element (groups 1 and 2: its number
-#: and any other attributes), or the attribute of a link (group 3).
-REF_RE = re.compile(
-    f'<{EMBED_TAG} {REF_ATTR}="{REF_MARK}(\\d+)"([^>]*)>.*?</{EMBED_TAG}>'
-    f'| {REF_ATTR}="{REF_MARK}(\\d+)"',
-    re.S,
+from .refs import (
+    EMBED_TAG,
+    REF_ATTR,
+    REF_MARK,
+    Heading,
+    Ref,
+    embed_kind,
+    wiki_label,
 )
+from .source import PAGE_SUFFIXES
 
 _HEADING_TAGS = {f"h{n}": n for n in range(1, 7)}
 _PIPES = ("|", f"{STX}{ord('|')}{ETX}")  # a bare pipe, or one escaped as \| in a table
 _NO_TEXT_TAGS = frozenset({"pre", "script", "style"})
 
-_SUFFIX_RE = re.compile(r"\.([A-Za-z0-9]{1,10})$")
-#: What an embed of a file shows, by the file's extension (as Obsidian has them).
-_MEDIA_KINDS = {
-    **dict.fromkeys(("png", "jpg", "jpeg", "gif", "svg", "webp", "avif"), "image"),
-    **dict.fromkeys(("mp3", "wav", "m4a", "ogg", "oga", "flac", "opus"), "audio"),
-    **dict.fromkeys(("mp4", "webm", "ogv", "mov", "mkv"), "video"),
-}
 _unescape = UnescapeTreeprocessor().unescape
 #: Python-Markdown's own placeholders (footnote spaces and the like).
 _PLACEHOLDER_RE = re.compile(f"{STX}[^{ETX}]*{ETX}")
 
 
-class Ref(NamedTuple):
-    """A link target to resolve: ``kind`` is ``page``, ``wiki``, ``file`` or ``embed``."""
-
-    kind: str
-    target: str
-    #: The attribute the resolved value goes in: ``href`` or ``src`` (none for an embed).
-    attr: str
-    #: The element's own ``class`` attribute, kept around the resolution.
-    classes: str
-    #: What an embed says after its ``|``: alt text, a size, a label.
-    label: str = ""
-
-
-class Heading(NamedTuple):
-    """A heading of a page: its anchor ``id``, plain ``text`` and ``level`` (1–6)."""
-
-    id: str
-    text: str
-    level: int
 
 
 class WikiLinkProcessor(InlineProcessor):
@@ -245,24 +213,6 @@ class SitegenExtension(Extension):
         """Record ``ref`` and return the attribute value that stands for it."""
         self.refs.append(ref)
         return f"{REF_MARK}{len(self.refs) - 1}"
-
-
-def wiki_label(target: str) -> str:
-    """The text of a wiki link without a label: ``Page``, ``Page > Heading``, ``Heading``."""
-    name, _, heading = target.partition("#")
-    return f"{name} > {heading}" if name and heading else name or heading
-
-
-def embed_kind(name: str) -> str | None:
-    """``image``, ``audio`` or ``video``: what an embed of the file ``name`` shows."""
-    match = _SUFFIX_RE.search(name.strip())
-    return _MEDIA_KINDS.get(match[1].lower()) if match else None
-
-
-def is_file_name(name: str) -> bool:
-    """Whether a wiki link's ``name`` names a file: it has an extension, not a page's."""
-    name = name.strip()
-    return _SUFFIX_RE.search(name) is not None and page_key(name.casefold()) is None
 
 
 def _is_relative(url: str) -> bool:

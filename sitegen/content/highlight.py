@@ -13,10 +13,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pygments.formatters import HtmlFormatter
-from pygments.styles import get_all_styles
-from pygments.util import ClassNotFound
-
 from ..context import current_site
 from ..errors import SitegenError
 
@@ -54,6 +50,10 @@ def highlight_css() -> str:
 
 
 def _style_defs(style: str, key: str) -> str:
+    from pygments.formatters import HtmlFormatter
+    from pygments.styles import get_all_styles
+    from pygments.util import ClassNotFound
+
     try:
         formatter = HtmlFormatter(style=style)
     except ClassNotFound:

@@ -26,7 +26,11 @@ references into URLs:
   published through the collection's media route (or ``static/``).
 
 The index lives for one state of the site's pages (see ``SiteContent``),
-which is also what makes backlinks cheap: each page is resolved once.
+which is also what makes backlinks cheap: each page is resolved once.  A
+resolution notes the facts it depended on: each target page's URL (and its
+body, where an anchor was checked), what each wiki link's name finds (the
+page and any other candidates), the files of every collection for embeds
+found by name.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ import html
 import os
 import re
 import unicodedata
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
@@ -44,7 +48,9 @@ from urllib.parse import quote, unquote, urlsplit
 from markupsafe import Markup
 
 from ..errors import ContentError, relative_to
-from .extension import REF_RE, Ref, embed_kind, is_file_name, wiki_label
+from ..fingerprint import digest, value_digest
+from ..record import FILE, LISTING, PAGE, Fact, relative_path
+from .refs import REF_RE, Ref, embed_kind, is_file_name, wiki_label
 from .source import page_key
 
 if TYPE_CHECKING:
@@ -62,10 +68,8 @@ class Resolution:
     warnings: tuple[str, ...]
     #: The pages it links to, in order of first appearance.
     targets: tuple[Page, ...]
-    #: Whether it has wiki links (which depend on every page's name).
-    has_wiki_links: bool
-    #: Whether it looked files up by name (which depends on every file's name).
-    lists_files: bool
+    #: What the resolution depended on.
+    facts: frozenset[Fact]
 
 
 class _Element(NamedTuple):
@@ -81,6 +85,10 @@ class _Element(NamedTuple):
 
 
 _ID_RE = re.compile(r'\sid="([^"]+)"')
+#: How many resolved pages stay in memory (their HTML is large; targets are kept).
+RESOLUTIONS_KEPT = 256
+#: Embeds found by name depend on the names of every collection's files.
+FILES = Fact(LISTING, "*", "files")
 
 
 class LinkIndex:
@@ -88,7 +96,8 @@ class LinkIndex:
 
     def __init__(self, content: SiteContent) -> None:
         self.content = content
-        self._resolutions: dict[Page, Resolution] = {}
+        self._resolutions: OrderedDict[Page, Resolution] = OrderedDict()
+        self._targets: dict[Page, tuple[Page, ...]] = {}
         self._paths: dict[Pages | None, dict[str, list[Page]]] = {}
         self._titles: dict[Pages | None, dict[str, list[Page]]] = {}
         self._files: dict[Pages | None, dict[str, list[str]]] = {}
@@ -99,13 +108,36 @@ class LinkIndex:
         resolution = self._resolutions.get(page)
         if resolution is None:
             resolution = self._resolutions[page] = _PageLinks(self, page).resolve()
+            self._targets[page] = resolution.targets
+            if len(self._resolutions) > RESOLUTIONS_KEPT:
+                self._resolutions.popitem(last=False)
+        else:
+            self._resolutions.move_to_end(page)
         return resolution
+
+    def targets(self, page: Page) -> tuple[Page, ...]:
+        """The pages ``page`` links to (resolved once, kept small)."""
+        found = self._targets.get(page)
+        return found if found is not None else self.resolve(page).targets
+
+    def fact(self, detail: str) -> bytes:
+        """The fingerprint of the site-wide fact ``files``: every collection's files."""
+        if detail == "files":
+            root = str(self.content.site.root_path)
+            return value_digest([relative_path(path, root) for collection in
+                                 self.content.collections
+                                 for path, _ in _attachments(str(collection.folder))])
+        return digest("unknown links fact", detail)
 
     def find(self, name: str, origin: Page) -> tuple[Page | None, list[Page]]:
         """The page a wiki link ``name`` means, and all candidates if ambiguous."""
-        key = _key(name.strip().strip("/"))
-        key = page_key(key) or key
-        for scope in (origin.collection, None):
+        return self.find_from(name, origin.collection)
+
+    def find_from(self, name: str, collection: Pages) -> tuple[Page | None, list[Page]]:
+        """The page a wiki link ``name`` in a page of ``collection`` means: first in
+        that collection, then in every one; and all candidates if ambiguous."""
+        key = wiki_key(name)
+        for scope in (collection, None):
             for table in (self._path_table(scope), self._title_table(scope)):
                 found = table.get(key)
                 if found:
@@ -138,11 +170,11 @@ class LinkIndex:
         if self._backlinks is None:
             table: defaultdict[Page, list[Page]] = defaultdict(list)
             for source in self._visible(None):
-                for target in self.resolve(source).targets:
+                for target in self.targets(source):
                     if target is not source:
                         table[target].append(source)
             for sources in table.values():
-                sources.sort(key=lambda p: (_key(p.title), p.path))
+                sources.sort(key=lambda p: (_key(p.field("title")), p.path))
             self._backlinks = dict(table)
         return list(self._backlinks.get(page, ()))
 
@@ -188,7 +220,7 @@ class LinkIndex:
         if table is None:
             table = self._titles[scope] = defaultdict(list)
             for page in self._visible(scope):
-                table[_key(page.title)].append(page)
+                table[_key(page.field("title"))].append(page)
         return table
 
 
@@ -201,8 +233,7 @@ class _PageLinks:
         self.display = page.display_path
         self.warnings: list[str] = []
         self.targets: list[Page] = []
-        self.has_wiki_links = False
-        self.lists_files = False
+        self.facts: set[Fact] = set()
 
     def resolve(self) -> Resolution:
         parsed = self.page.parsed
@@ -219,8 +250,10 @@ class _PageLinks:
             html_text = REF_RE.sub(fill, html_text)
             summary = REF_RE.sub(fill, summary)
         return Resolution(Markup(html_text), Markup(summary), tuple(self.warnings),
-                          tuple(dict.fromkeys(self.targets)), self.has_wiki_links,
-                          self.lists_files)
+                          tuple(dict.fromkeys(self.targets)), frozenset(self.facts))
+
+    def _depend(self, page: Page, field: str) -> None:
+        self.facts.add(Fact(PAGE, page.display_path, field))
 
     def _resolve(self, ref: Ref) -> str | _Element:
         """The attribute text that replaces a link's reference, or an embed's element."""
@@ -262,6 +295,7 @@ class _PageLinks:
             raise ContentError(self.display, self._line(ref.target),
                                f"links to {ref.target}, but {rel} does not exist",
                                hint="fix the link (it is relative to this file) or create the page")
+        self._depend(target, "visible")
         if not target.collection.is_visible(target):
             self.warnings.append(
                 f"{self._where(ref.target)}: links to {ref.target}, which is a draft or "
@@ -271,6 +305,8 @@ class _PageLinks:
         self.targets.append(target)
         url = self._url_of(target, ref.target)
         fragment = urlsplit(ref.target).fragment
+        if fragment:
+            self._depend(target, "body")
         if fragment and unquote(fragment) not in _ids(target):
             self.warnings.append(
                 f"{self._where(ref.target)}: links to {ref.target}, but "
@@ -279,6 +315,7 @@ class _PageLinks:
         return _attributes(ref.attr, f"{url}#{fragment}" if fragment else url, ref.classes)
 
     def _url_of(self, target: Page, written: str) -> str:
+        self._depend(target, "url")
         url = target.collection.url_of(target, record=False)
         if url is None:
             raise ContentError(
@@ -336,12 +373,11 @@ class _PageLinks:
         A name with a file extension is a file first, then a page.  Warns
         when nothing matches, or several things do.
         """
-        self.has_wiki_links = True
         if not name.strip():
             return self.page
         is_file = is_file_name(name)
         if is_file:
-            self.lists_files = True
+            self.facts.add(FILES)
             path, paths = self.index.find_file(name, self.page)
             if path is not None:
                 if paths:
@@ -349,6 +385,7 @@ class _PageLinks:
                     self._ambiguous(where, written, [relative_to(p, root) for p in paths], verb)
                 return path
         target, candidates = self.index.find(name, self.page)
+        self.facts.add(Fact(LISTING, self.page.collection.name, f"wiki {wiki_key(name)}"))
         if target is None:
             what = "file or page" if is_file else "page"
             self.warnings.append(f"{where}: {written} matches no {what}")
@@ -367,6 +404,7 @@ class _PageLinks:
         anchor = self._anchor(target, heading, written, where) if heading.strip() else ""
         if target is self.page:
             return anchor or "#"
+        self._depend(target, "url")
         url = target.collection.url_of(target, record=False)
         if url is None:
             self.warnings.append(f"{where}: {written} is {target.display_path}, "
@@ -382,6 +420,7 @@ class _PageLinks:
 
     def _anchor(self, target: Page, heading: str, written: str, where: str) -> str:
         wanted = _key(heading)
+        self._depend(target, "body")
         for item in target.parsed.headings:
             if item.id and (_key(item.text) == wanted or item.id == heading.strip()):
                 return f"#{item.id}"
@@ -392,6 +431,7 @@ class _PageLinks:
 
     def _file_link(self, ref: Ref) -> str:
         path = self._local_path(ref.target)
+        self.facts.add(Fact(FILE, relative_to(path, self.index.content.site.root_path)))
         if not os.path.isfile(path):
             if ref.attr == "src":
                 rel = relative_to(path, self.index.content.site.root_path)
@@ -465,6 +505,12 @@ def _tail_keys(path: str) -> Iterator[str]:
     segments = path.split("/")
     for start in range(len(segments)):
         yield _key("/".join(segments[start:]))
+
+
+def wiki_key(name: str) -> str:
+    """The form a wiki link's target is looked up in (and its fact names)."""
+    key = _key(name.strip().strip("/"))
+    return page_key(key) or key
 
 
 def _key(text: str) -> str:

@@ -14,14 +14,22 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
-
-from markdown import Markdown
-from markdown.extensions import Extension
-from markdown.extensions.toc import slugify_unicode
+from typing import TYPE_CHECKING, Any
 
 from ..errors import SitegenError
-from .extension import REF_MARK, Heading, Ref, SitegenExtension
+from ..fingerprint import stable_repr
+from .refs import REF_MARK, Heading, Ref
+
+if TYPE_CHECKING:
+    from markdown import Markdown
+    from markdown.extensions import Extension
+
+def slugify_unicode(value: str, separator: str) -> str:
+    """Python-Markdown's Unicode slugs for heading ids, imported when first used."""
+    from markdown.extensions.toc import slugify_unicode as slugify
+
+    return slugify(value, separator)
+
 
 #: The extensions used unless ``config["MARKDOWN_EXTENSIONS"]`` says otherwise.
 DEFAULT_MARKDOWN_EXTENSIONS: tuple[str, ...] = (
@@ -33,6 +41,7 @@ DEFAULT_EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
     "codehilite": {"css_class": "highlight", "guess_lang": False},
     "toc": {"permalink": True, "slugify": slugify_unicode},
 }
+
 
 
 @dataclass(frozen=True)
@@ -87,10 +96,10 @@ class MarkdownRenderer:
         merged = {name: values for name, values in merged.items() if name in names}
         self._extensions = list(extensions)
         self._configs = merged
-        self._extension = SitegenExtension()
+        self._extension: Any = None
         self._md: Markdown | None = None
         self._lock = threading.Lock()
-        self.fingerprint = _stable_repr([self._extensions, merged])
+        self.fingerprint = stable_repr([self._extensions, merged])
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> MarkdownRenderer:
@@ -119,6 +128,11 @@ class MarkdownRenderer:
     def _markdown(self) -> Markdown:
         """The ``Markdown`` instance, built on the first parse (a warm build needs none)."""
         if self._md is None:
+            from markdown import Markdown
+
+            from .extension import SitegenExtension
+
+            self._extension = SitegenExtension()
             try:
                 self._md = Markdown(extensions=[*self._extensions, self._extension],
                                     extension_configs=self._configs, output_format="html")
@@ -135,21 +149,3 @@ def _config_error(problem: str) -> SitegenError:
         hint="name extensions as Python-Markdown does ('tables', 'toc', or a module path "
              "for third-party ones) and give only the options they document",
     )
-
-
-def _stable_repr(value: Any) -> str:
-    """A repr that is the same in every process: functions by name, not address."""
-    if isinstance(value, dict):
-        items = sorted((str(k), _stable_repr(v)) for k, v in value.items())
-        return "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_stable_repr(v) for v in value) + "]"
-    if isinstance(value, Extension):
-        return f"{_qualified(type(value))}({_stable_repr(value.getConfigs())})"
-    if callable(value):
-        return _qualified(value)
-    return repr(value)
-
-
-def _qualified(value: Any) -> str:
-    return f"{getattr(value, '__module__', '?')}.{getattr(value, '__qualname__', value)}"

@@ -11,16 +11,16 @@ attributes (``page.title``, ``page.author``), in Python and in Jinja.
 from __future__ import annotations
 
 import math
-import os
 import re
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
 from ..context import current_record
-from .extension import Heading
+from ..record import PAGE, Fact
 from .markup import Parsed
+from .refs import Heading
 from .source import Source
 
 if TYPE_CHECKING:
@@ -39,18 +39,21 @@ class Page:
     ``.md`` (``guide/install``); ``slug`` its last segment without a
     ``YYYY-MM-DD-`` date prefix (or front matter ``slug``).  ``meta`` is the
     front matter; its keys are also attributes.
+
+    Every field a template or view uses is noted in the render's record as a
+    fact of its own (``page content/posts/a.md: title``), so a change to a
+    post's body re-renders the pages that show its body or summary, not the
+    ones that list only its title.
     """
 
     def __init__(self, collection: Pages, source: Source, path: str, display_path: str) -> None:
         self.collection = collection
-        #: The source file relative to the site folder, for messages.
+        #: The source file relative to the site folder: messages and facts name it so.
         self.display_path = display_path
         self.source = source
         self.path = path
-        self.meta: dict[str, Any] = source.meta
-        self.body = source.body
+        self._meta: dict[str, Any] = source.meta
         self.source_path = source.path
-        self._parsed: Parsed | None = None
         name = path.rsplit("/", 1)[-1]
         match = _DATE_PREFIX.match(name)
         self._name_date: date | None = None
@@ -69,111 +72,127 @@ class Page:
         if name.startswith("_"):
             raise AttributeError(name)
         try:
-            return self.__dict__["meta"][name]
+            value = self.__dict__["_meta"][name]
         except KeyError:
             raise AttributeError(
                 f"{self.path!r} has no attribute or front matter key {name!r}"
             ) from None
+        self._note(f"meta.{name}")
+        return value
 
     def __getitem__(self, key: str) -> Any:
         """``page["key"]``: a front matter value."""
-        return self.meta[key]
+        self._note(f"meta.{key}")
+        return self._meta[key]
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The front matter, as a dict (the render depends on all of it)."""
+        self._note("meta")
+        return self._meta
 
     # -- front matter ------------------------------------------------------
 
     @property
     def title(self) -> str:
         """Front matter ``title``, else the first ``# heading``, else the file name."""
-        title = self.meta.get("title")
-        if title is not None:
-            return str(title)
-        return self.parsed.title or _title_from_name(self._name)
+        self._note("title")
+        return self.field("title")
 
     @property
     def slug(self) -> str:
         """The URL name: front matter ``slug``, else the file name without a date prefix."""
-        return str(self.meta.get("slug") or self._name)
+        self._note("slug")
+        return self.field("slug")
 
     @property
     def date(self) -> date | datetime | None:
         """Front matter ``date``, else the ``YYYY-MM-DD-`` prefix of the file name."""
-        return self.meta.get("date") or self._name_date
+        self._note("date")
+        return self.field("date")
 
     @property
     def updated(self) -> date | datetime | None:
         """Front matter ``updated`` (when the page last changed), else ``None``."""
-        return self.meta.get("updated")
+        self._note("meta.updated")
+        return self._meta.get("updated")
 
     @property
     def tags(self) -> list[str]:
-        return list(self.meta.get("tags") or ())
+        self._note("meta.tags")
+        return list(self._meta.get("tags") or ())
 
     @property
     def aliases(self) -> list[str]:
         """Old URLs of the page (front matter ``aliases``), published as redirects."""
-        return list(self.meta.get("aliases") or ())
+        self._note("meta.aliases")
+        return list(self._meta.get("aliases") or ())
 
     @property
     def draft(self) -> bool:
-        return bool(self.meta.get("draft", False))
+        self._note("meta.draft")
+        return bool(self._meta.get("draft", False))
 
     is_draft = draft
 
     @property
     def is_future(self) -> bool:
-        """Whether the page is dated after now (left out unless ``FUTURE``)."""
-        value = self.date
-        if value is None:
-            return False
-        if isinstance(value, datetime):
-            now = datetime.now(timezone.utc) if value.tzinfo else datetime.now()
-            return value > now
-        return value > date.today()
+        """Whether the page is dated after the build's time (left out unless ``FUTURE``)."""
+        self._note("future")
+        return self.field("future")
 
     # -- the body ----------------------------------------------------------
 
     @property
+    def body(self) -> str:
+        """The Markdown body as written."""
+        self._note("body")
+        return self.source.body
+
+    @property
     def parsed(self) -> Parsed:
-        """The one parse of the body (from the disk cache when it is unchanged)."""
-        if self._parsed is None:
-            self._parsed = self.collection.content.parse(self.body)
-        return self._parsed
+        """The one parse of the body (from the disk cache when it is unchanged).
+
+        Not a field of templates: it notes nothing in the render's record.
+        """
+        return self.collection.content.parsed(self)
 
     @property
     def html(self) -> Markup:
         """The body as HTML, links resolved."""
+        self._note("body")
         return self._resolution().html
 
     @property
     def summary(self) -> Markup:
         """Front matter ``summary`` (as text), else the first paragraph as HTML."""
-        summary = self.meta.get("summary")
+        self._note("summary")
+        summary = self._meta.get("summary")
         if summary is not None:
-            self._note_read()
             return escape(str(summary))
         return self._resolution().summary
 
     @property
     def toc(self) -> Markup:
         """The table of contents (``toc`` extension), ``""`` without headings."""
-        self._note_read()
+        self._note("body")
         return Markup(self.parsed.toc)
 
     @property
     def headings(self) -> list[Heading]:
         """Every heading as ``(id, text, level)``, in order."""
-        self._note_read()
+        self._note("body")
         return list(self.parsed.headings)
 
     @property
     def text(self) -> str:
         """The prose as plain text (no markup, code or raw HTML blocks), for search."""
-        self._note_read()
+        self._note("body")
         return self.parsed.text
 
     @property
     def word_count(self) -> int:
-        self._note_read()
+        self._note("body")
         return self.parsed.word_count
 
     @property
@@ -186,6 +205,7 @@ class Page:
     @property
     def url(self) -> str:
         """The page's URL, built with ``url_for`` from the collection's endpoint."""
+        self._note("url")
         url = self.collection.url_of(self)
         if url is None:
             raise AttributeError(
@@ -197,41 +217,80 @@ class Page:
     @property
     def prev(self) -> Page | None:
         """The page before this one in reading order: the older post, or previous path."""
+        self._note("neighbours")
         return self.collection.neighbour(self, -1)
 
     @property
     def next(self) -> Page | None:
         """The page after this one in reading order: the newer post, or next path."""
+        self._note("neighbours")
         return self.collection.neighbour(self, 1)
 
     @property
     def backlinks(self) -> list[Page]:
         """The pages that link to this one (Markdown or wiki links), by title."""
-        self.collection.note_listing(everywhere=True)
+        self._note("backlinks")
         return self.collection.content.links().backlinks(self)
 
-    # -- recording ---------------------------------------------------------
+    # -- values, unrecorded ------------------------------------------------
 
-    def _note_read(self) -> None:
+    def field(self, name: str) -> Any:
+        """The value of a derived field (``title``, ``slug``, ``date``, ``future``),
+        without noting it: for the collection's own ordering and the facts."""
+        meta = self._meta
+        if name == "title":
+            title = meta.get("title")
+            if title is not None:
+                return str(title)
+            return self.collection.content.heading(self) or _title_from_name(self._name)
+        if name == "slug":
+            return str(meta.get("slug") or self._name)
+        if name == "date":
+            return meta.get("date") or self._name_date
+        if name == "future":
+            return _after(self.field("date"), self.collection.site.build_time)
+        raise KeyError(name)
+
+    def _note(self, detail: str) -> None:
         record = current_record()
         if record is not None:
-            record.read_file(str(self.source_path))
+            record.depend(Fact(PAGE, self.display_path, detail))
 
     def _resolution(self) -> Resolution:
         resolution = self.collection.content.links().resolve(self)
         record = current_record()
         if record is not None:
-            record.read_file(str(self.source_path))
-            for target in resolution.targets:
-                record.read_file(str(target.source_path))
-            if resolution.has_wiki_links:
-                self.collection.note_listing(everywhere=True)
-            if resolution.lists_files:
-                for collection in self.collection.content.collections:
-                    record.listed_folder(os.path.join(collection.folder, "*"))
+            record.facts |= resolution.facts
             for warning in resolution.warnings:
                 record.warn(warning)
         return resolution
+
+
+def _after(value: date | datetime | None, instant: datetime) -> bool:
+    """Whether ``value`` lies after ``instant`` (aware, UTC); naive values are local
+    wall-clock dates and times, compared with ``instant`` in UTC."""
+    if value is None:
+        return False
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            return value > instant
+        return value > instant.replace(tzinfo=None)
+    return value > instant.date()
+
+
+def url_value(page: Page, name: str) -> Any:
+    """``page``'s value for the route argument ``name``, noting nothing (the page's
+    ``url`` fact stands for all of them): a derived field, an attribute, else front matter.
+
+    Raises ``KeyError`` when it has neither.
+    """
+    if name in ("title", "slug", "date"):
+        return page.field(name)
+    if name == "path":
+        return page.path
+    if name in page._meta:
+        return page._meta[name]
+    return attribute_or_meta(page, name)
 
 
 def attribute_or_meta(page: Page, name: str) -> Any:
@@ -243,7 +302,7 @@ def attribute_or_meta(page: Page, name: str) -> Any:
         name in vars(page) or isinstance(getattr(type(page), name, None), property)
     ):
         return getattr(page, name)
-    return page.meta[name]
+    return page[name]
 
 
 def _title_from_name(name: str) -> str:

@@ -3,23 +3,32 @@
 Links cross collections (a post may link to a wiki page), so the state that
 resolves them belongs to the site, not to one collection.  Each ``Site``
 gets one :class:`SiteContent`, created with its first collection; it owns
-the Markdown renderer, the on-disk parse cache, and a *stamp* that changes
-whenever anything the resolved pages depend on changes (a file under a
-collection folder, the ``DRAFTS``/``FUTURE`` flags, the base URL, the day).
-Everything computed from the set of pages is memoised against that stamp.
+the Markdown renderer, the on-disk parse cache, the source index, and a
+*stamp* that changes whenever anything the resolved pages depend on changes
+(a file under a collection folder, the ``DRAFTS``/``FUTURE`` flags, the base
+URL, the build's time).  Everything computed from the set of pages is
+memoised against that stamp, together with the facts computing it noted, so
+every render that uses a memoised value depends on what it was made of.
+
+It is also where content answers for its facts (see ``sitegen.record``): the
+current fingerprint of a page's field, or of a query's result.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
-from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ..context import capturing, current_record
+from ..fingerprint import MISSING, digest, value_digest
+from ..record import LISTING, PAGE, Fact, RenderRecord
 from . import highlight
 from .cache import ParseCache
 from .markup import MarkdownRenderer, Parsed
+from .sourceindex import UNKNOWN, SourceIndex
 
 if TYPE_CHECKING:
     from ..app import Site
@@ -29,6 +38,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 Stamp = tuple[Any, ...]
+#: How many parses stay in memory; the others come back from the disk cache.
+PARSES_KEPT = 512
 
 _create_lock = threading.Lock()
 
@@ -55,8 +66,14 @@ class SiteContent:
         self.generation = 0
         self._renderer: MarkdownRenderer | None = None
         self._cache: ParseCache | None = None
-        self._memo: dict[str, tuple[Stamp, Any]] = {}
+        self._parses: OrderedDict[tuple[str, bytes], Parsed] = OrderedDict()
+        self._memo: dict[str, tuple[Stamp, Any, RenderRecord]] = {}
+        self.sources = SourceIndex(site.cache_path("content") / "sources.pickle",
+                                   site.root_path)
         site.on_forget(self.forget)
+        site.on_save(self.sources.save)
+        site.fact_sources[PAGE] = self.page_fact
+        site.fact_sources[LISTING] = self.listing_fact
         highlight.register(site)
 
     # -- parsing -----------------------------------------------------------
@@ -70,17 +87,35 @@ class SiteContent:
                     self._renderer = MarkdownRenderer.from_config(self.site.config)
         return self._renderer
 
-    def parse(self, body: str) -> Parsed:
-        """Parse ``body``, or load the parse of an identical body from the cache."""
+    def parsed(self, page: Page) -> Parsed:
+        """The parse of ``page``'s body: kept in memory for the pages used last, else
+        from the disk cache, else parsed now (and cached for next time)."""
+        source = page.source
+        key = (str(source.path), source.body_hash)
+        parsed = self._parses.get(key)
+        if parsed is not None:
+            self._parses.move_to_end(key)
+            return parsed
         renderer = self.renderer
-        if self._cache is None:
-            self._cache = ParseCache(self.site.cache_path("markdown"), renderer.fingerprint)
-        key = self._cache.key(body)
-        parsed = self._cache.load(key)
-        if parsed is None:
-            parsed = renderer.parse(body)
-            self._cache.store(key, parsed)
+        with self.lock:
+            if self._cache is None:
+                self._cache = ParseCache(self.site.cache_path("markdown"), renderer.fingerprint)
+            cache_key = self._cache.key(source.body_hash)
+            parsed = self._cache.load(cache_key)
+            if parsed is None:
+                parsed = renderer.parse(source.body)
+                self._cache.store(cache_key, parsed)
+            source.drop_body()
+            self.sources.note_heading(source, parsed.title)
+            self._parses[key] = parsed
+            if len(self._parses) > PARSES_KEPT:
+                self._parses.popitem(last=False)
         return parsed
+
+    def heading(self, page: Page) -> str | None:
+        """The first ``# heading`` of ``page``: from the source index, else its parse."""
+        heading = self.sources.heading(page.source)
+        return self.parsed(page).title if heading == UNKNOWN else heading
 
     # -- state -------------------------------------------------------------
 
@@ -88,19 +123,26 @@ class SiteContent:
         """Changes whenever the set of visible pages or their URLs may have."""
         config = self.site.config
         return (self.generation, bool(dict.get(config, "DRAFTS")),
-                bool(dict.get(config, "FUTURE")), self.site.base_url, date.today())
+                bool(dict.get(config, "FUTURE")), self.site.base_url, self.site.build_time)
 
-    def memo(self, store: dict[str, tuple[Stamp, Any]], key: str,
+    def memo(self, store: dict[str, tuple[Stamp, Any, RenderRecord]], key: str,
              compute: Callable[[], T]) -> T:
-        """``compute()``, kept in ``store`` (its owner's) until the stamp changes."""
+        """``compute()``, kept in ``store`` (its owner's) until the stamp changes.
+
+        What computing it noted is kept with it and merged into each render
+        that uses the value, first or hundredth.
+        """
         stamp = self.stamp()
         entry = store.get(key)
-        if entry is not None and entry[0] == stamp:
-            return entry[1]  # type: ignore[no-any-return]
-        with self.lock:
-            value = compute()
-            store[key] = (stamp, value)
-        return value
+        if entry is None or entry[0] != stamp:
+            with self.lock:
+                with capturing() as captured:
+                    value = compute()
+                entry = store[key] = (stamp, value, captured)
+        record = current_record()
+        if record is not None:
+            record.merge(entry[2])
+        return entry[1]  # type: ignore[no-any-return]
 
     def links(self) -> LinkIndex:
         """The index that resolves links and backlinks for the current stamp."""
@@ -131,3 +173,47 @@ class SiteContent:
         """The page (visible or not) read from the file at ``path``."""
         collection = self.collection_for(path)
         return collection.page_at(path) if collection is not None else None
+
+    # -- facts -------------------------------------------------------------
+
+    def page_fact(self, fact: Fact) -> bytes:
+        """The fingerprint of one field of one page (see ``Page``)."""
+        page = self.page_at(os.path.normpath(os.path.join(self.site.root_path, fact.subject)))
+        if page is None:
+            return MISSING
+        field = fact.detail
+        if field.startswith("meta."):
+            return value_digest(page._meta.get(field[5:], MISSING))
+        if field == "meta":
+            return value_digest(page._meta)
+        if field == "body":
+            return digest("body", page.source.body_hash)
+        if field == "summary":
+            summary = page._meta.get("summary")
+            if summary is not None:
+                return value_digest(str(summary))
+            return digest("body", page.source.body_hash)
+        if field in ("title", "slug", "date", "future"):
+            return value_digest(page.field(field))
+        if field == "url":
+            try:
+                return value_digest(page.collection.url_of(page, record=False))
+            except Exception as error:  # the build reports it where the URL is used
+                return digest("error", str(error))
+        if field == "visible":
+            return value_digest(page.collection.is_visible(page))
+        if field == "neighbours":
+            neighbours = page.collection.neighbour(page, -1), page.collection.neighbour(page, 1)
+            return value_digest([p.display_path if p else None for p in neighbours])
+        if field == "backlinks":
+            return value_digest([p.display_path for p in self.links().backlinks(page)])
+        return digest("unknown page field", field)
+
+    def listing_fact(self, fact: Fact) -> bytes:
+        """The fingerprint of a query's result: which pages, in which order."""
+        if fact.subject == "*":
+            return self.links().fact(fact.detail)
+        collection = next((c for c in self.collections if c.name == fact.subject), None)
+        if collection is None:
+            return MISSING
+        return collection.query_fact(fact.detail)

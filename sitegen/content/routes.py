@@ -27,7 +27,7 @@ from werkzeug.wrappers import Response
 from ..context import current_record, request
 from ..errors import ContentError, SitegenError
 from ..helpers import abort, redirect
-from .page import attribute_or_meta
+from .page import url_value
 from .source import PAGE_SUFFIXES
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ class CollectionRoutes:
         values: dict[str, Any] = {}
         for name in self.arguments():
             try:
-                values[name] = attribute_or_meta(page, name)
+                values[name] = url_value(page, name)
             except KeyError:
                 raise ContentError(
                     page.display_path, None,
@@ -143,7 +143,7 @@ class CollectionRoutes:
             return
         aliases: dict[str, Page] = {}
         for page in pages:
-            for alias in page.aliases:
+            for alias in page._meta.get("aliases") or ():
                 other = aliases.setdefault(alias, page)
                 if other is not page:
                     raise ContentError(
@@ -160,7 +160,7 @@ class CollectionRoutes:
         """The view of every alias: a permanent redirect to the page."""
         self.pages.visible()
         page = self._aliases.get(request.path)
-        if page is None:
+        if page is None or request.path not in page.aliases:  # notes the page's aliases
             abort(404)
         return redirect(page.url, 301)
 
@@ -180,5 +180,5 @@ class CollectionRoutes:
         response = send_from_directory(self.pages.folder, filename, request.environ)
         record = current_record()
         if record is not None:
-            record.static_file = os.path.join(self.pages.folder, filename)
+            record.sent_file(os.path.join(self.pages.folder, filename))
         return response

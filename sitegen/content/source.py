@@ -14,7 +14,7 @@ from __future__ import annotations
 import codecs
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from ..errors import ContentError
+from ..fingerprint import digest
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -62,15 +63,35 @@ _TOML_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)")
 
 @dataclass
 class Source:
-    """A content file, split: its front matter and its Markdown body."""
+    """A content file, split: its front matter and (read on demand) its Markdown body.
+
+    The body is not kept: a site of 100,000 pages would hold half a gigabyte
+    of Markdown.  ``body_hash`` stands for it in fingerprints and cache keys;
+    ``body`` reads it from the file again when something needs the text.
+    """
 
     path: Path
     meta: dict[str, Any]
-    body: str
-    #: The line of the file on which ``body`` starts (1-based).
+    #: The line of the file on which the body starts (1-based).
     body_line: int
     #: The front matter block as written, to find a key's line in errors.
     front_matter: str = ""
+    #: The fingerprint of the body's text.
+    body_hash: bytes = b""
+    _body: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def body(self) -> str:
+        """The Markdown body: kept from a fresh read until dropped, else read again."""
+        if self._body is not None:
+            return self._body
+        text = decode_source(self.path.read_bytes(), str(self.path))
+        parts = text.split("\n", self.body_line - 1)
+        return parts[-1] if len(parts) == self.body_line else ""
+
+    def drop_body(self) -> None:
+        """Forget the body's text (it is read again if needed)."""
+        self._body = None
 
     def line_of_key(self, key: str) -> int | None:
         """The file line of a top-level front matter ``key``, if written."""
@@ -81,15 +102,20 @@ class Source:
 
     def line_of_text(self, needle: str) -> int | None:
         """The file line on which ``needle`` first appears in the body."""
-        index = self.body.find(needle)
+        body = self.body
+        index = body.find(needle)
         if index < 0:
             return None
-        return self.body_line + self.body.count("\n", 0, index)
+        return self.body_line + body.count("\n", 0, index)
 
 
 def read_source(path: Path, display: str) -> Source:
     """Read and split the content file at ``path``; errors call it ``display``."""
-    data = path.read_bytes()
+    return split_front_matter(decode_source(path.read_bytes(), display), path, display)
+
+
+def decode_source(data: bytes, display: str) -> str:
+    """A content file's bytes as text: UTF-8 (a BOM is dropped), ``\\n`` line ends."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     try:
@@ -103,7 +129,7 @@ def read_source(path: Path, display: str) -> Source:
         ) from None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return split_front_matter(text, path, display)
+    return text
 
 
 def split_front_matter(text: str, path: Path, display: str) -> Source:
@@ -111,7 +137,7 @@ def split_front_matter(text: str, path: Path, display: str) -> Source:
     first_end = text.find("\n")
     fence = (text if first_end < 0 else text[:first_end]).rstrip()
     if fence not in _CLOSING:
-        return Source(path, {}, text, 1)
+        return Source(path, {}, 1, body_hash=digest(text), _body=text)
     closing = _CLOSING[fence].search(text, first_end + 1) if first_end >= 0 else None
     if closing is None:
         raise ContentError(display, 1, "the front matter opened on this line is never closed",
@@ -119,7 +145,8 @@ def split_front_matter(text: str, path: Path, display: str) -> Source:
     block = text[first_end + 1:closing.start()]
     body_start = closing.end() + 1
     body_line = text.count("\n", 0, min(body_start, len(text))) + 1
-    source = Source(path, {}, text[body_start:], body_line, block)
+    body = text[body_start:]
+    source = Source(path, {}, body_line, block, digest(body), body)
     source.meta = _parse_yaml(block, display) if fence == "---" else _parse_toml(block, display)
     _normalise(source, display)
     return source

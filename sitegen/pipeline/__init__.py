@@ -1,11 +1,15 @@
-"""The build pipeline: discover → render → write.
+"""The build pipeline, phase by phase: load → prepare → render → aggregate → write.
 
-``discover`` finds URLs, ``render`` turns one URL into bytes and a record,
-``paths`` maps URLs to files, ``output`` writes the tree atomically, and
+``spec`` loads the site, ``discover`` finds URLs, ``render`` turns one URL
+into bytes and a record, ``facts`` fingerprints what records name, ``state``
+keeps the records between builds, ``paths`` maps URLs to files, ``output``
+writes the tree and swaps it in, ``report`` says what happened, and
 ``builder`` runs them in order.
 """
 
-from .builder import BuildResult, build, built_pages, render_all
+from .builder import BuildResult, BuiltUrl, build, render_all
 from .render import Rendered, Renderer
+from .spec import SiteSpec
 
-__all__ = ["build", "built_pages", "render_all", "BuildResult", "Renderer", "Rendered"]
+__all__ = ["BuildResult", "BuiltUrl", "Rendered", "Renderer", "SiteSpec", "build",
+           "render_all"]

@@ -1,37 +1,77 @@
-"""``build()``: discover every URL, render it, write the tree.
+"""``build()``: the build, phase by phase.
 
-This is the operation behind ``sitegen build``; it is a plain function so
-the same build runs from Python (tests, scripts) as from the shell.
+1. **load** the site from its spec (``spec.py``);
+2. **prepare**: read the content and register every route it implies
+   (aliases, pagination), then freeze the URL map (:meth:`Site.prepare`);
+3. **render** every URL, following links as they appear (``discover.py``).
+   A URL whose record from the last build still holds (every fact has the
+   fingerprint it had, ``facts.py``) is not rendered: its file is carried
+   over from the previous output.  Every other URL renders, purely
+   (``render.py``), and its file goes into the staging tree at once;
+4. **aggregate**: the URLs that list the built pages (the sitemap) render
+   last, handed the manifest of what phase 3 built;
+5. **write**: check links and warnings, then swap the staging tree in whole
+   (``output.py``) and save the records for the next build (``state.py``).
+
+A failure at any phase leaves the previous output, and the previous state,
+exactly as they were.  It is a plain function, so the same build runs from
+Python (tests, scripts) as from the shell.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection, Mapping
-from contextvars import ContextVar
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 
 from .. import mime
 from ..app import Site
-from ..errors import BrokenLinkError, SitegenError, StrictModeError
-from .discover import NOT_FOUND_PAGE, UrlQueue, seed_urls
-from .output import WriteStats, check_output_folder, plan_files, write_tree
+from ..context import BuiltPage
+from ..errors import BrokenLinkError, OutputError, StrictModeError
+from ..fingerprint import digest
+from ..record import Fact
+from ..urls import NOT_FOUND_PAGE
+from .discover import UrlQueue, seed_urls
+from .facts import FactCache, fact_order, header_change, make_header
+from .output import OutputClaims, OutputTree, Placed, WriteStats, check_output_folder
 from .render import Rendered, Renderer
+from .spec import SiteSpec
+from .state import BuildState, Entry, state_path
 
 Progress = Callable[[int, int], None]
+#: What the report says of a URL the last build did not have.
+NEW_URL = "new URL"
 
-_cv_built: ContextVar[Mapping[str, Rendered] | None] = ContextVar("sitegen.built",
-                                                                 default=None)
+
+@dataclass
+class BuiltUrl:
+    """One URL of a build: what was written for it, and why it was or was not rendered."""
+
+    url: str
+    path: str
+    status: int
+    mimetype: str
+    #: ``page``, ``redirect`` or ``file``.
+    kind: str
+    location: str | None
+    endpoint: str | None
+    #: ``rendered``, or ``reused`` (carried over from the previous output unrendered).
+    action: str
+    #: Why it was rendered: ``new URL``, or the first fact that changed.
+    reason: str | None = None
+
+    @property
+    def is_redirect(self) -> bool:
+        return self.kind == "redirect"
 
 
 @dataclass
 class BuildResult:
-    """What a build made, for the summary line and for callers."""
+    """What a build made, for the summary line, the report and callers."""
 
     output: Path
-    rendered: dict[str, Rendered]
+    urls: dict[str, BuiltUrl]
     warnings: list[str]
     stats: WriteStats
     seconds: float
@@ -45,153 +85,310 @@ class BuildResult:
                  _count(c["redirects"], "redirect"), f"{self.stats.removed} removed",
                  _count(len(self.warnings), "warning")]
         return (f"Built {', '.join(parts)} in {self.seconds:.2f} s "
-                f"({rate:.0f} pages/s) → {self.output}")
+                f"({c['rendered']} rendered, {c['reused']} reused; {rate:.0f} pages/s) "
+                f"→ {self.output}")
 
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def build(site: Site, output: str | Path | None = None, *, strict: bool = False,
-          progress: Progress | None = None) -> BuildResult:
-    """Build ``site`` into ``output`` (default ``SITE_DIR/build``).
+def build(site: Site | SiteSpec, output: str | Path | None = None, *, strict: bool = False,
+          clean: bool = False, progress: Progress | None = None,
+          on_wait: Callable[[Path], None] | None = None) -> BuildResult:
+    """Build the site (a loaded ``Site``, or the spec to load it from) into ``output``
+    (default ``SITE_DIR/build``).
 
-    Raises :class:`SitegenError` for anything the user must fix; the
-    previous output is then left untouched.
+    Only the URLs whose dependencies changed since the last build into the same
+    folder are rendered; ``clean=True`` renders every URL.  Raises
+    :class:`~sitegen.SitegenError` for anything the user must fix; the previous
+    output is then left untouched.
     """
     started = time.perf_counter()
+    site = load(site)
     out = Path(output) if output is not None else site.root_path / "build"
     if not out.is_absolute():
         out = Path.cwd() / out
     protected = [p for p in (site.template_folder, site.static_folder) if p is not None]
-    protected += [Path(p) for p in getattr(site, "source_folders", ())]
+    protected += [Path(p) for p in site.source_folders]
     check_output_folder(out, site.root_path, protected)
-
     site.auto_reload = False
-    rendered = render_all(site, progress)
-    warnings = _check(site, rendered)
-    files = plan_files(rendered.values())
-    warnings += _type_warnings(files)
-    if strict and warnings:
-        raise StrictModeError(
-            f"--strict: the build gave {len(warnings)} warning(s):", details=warnings,
-            hint="fix them, or build without --strict",
-        )
-    stats = write_tree(out, files, site.config.get("KEEP_FILES") or ())
-    static = sum(1 for r in rendered.values() if r.record.static_file)
-    redirects = sum(1 for r in rendered.values() if r.is_redirect)
-    counts = {"pages": len(rendered) - static - redirects, "static": static,
-              "redirects": redirects}
-    return BuildResult(out, rendered, warnings, stats, time.perf_counter() - started, counts)
+    prepare(site)
+    keep = site.config.get("KEEP_FILES") or ()
+    with OutputTree(out, keep, on_wait=on_wait) as tree:
+        state_file = state_path(site.cache_path("build"), site.root_path, out)
+        previous = None if clean else BuildState.load(state_file)
+        run = BuildRun(site, tree, previous, reason="--clean" if clean else None)
+        run.render_pages(progress)
+        run.render_aggregates(progress)
+        warnings = run.check(strict)
+        stats = tree.commit()
+        run.state().save(state_file)
+    site.save_caches()
+    return BuildResult(out, run.urls, warnings, stats, time.perf_counter() - started,
+                       run.counts())
+
+
+def load(site: Site | SiteSpec) -> Site:
+    """Phase 1: the site, loaded from its spec (a ``Site`` given is used as it is)."""
+    return site.load() if isinstance(site, SiteSpec) else site
+
+
+def prepare(site: Site) -> None:
+    """Phase 2: content read and every route registered, the URL map frozen."""
+    with site.app_context():
+        site.prepare()
 
 
 def render_all(site: Site, progress: Progress | None = None) -> dict[str, Rendered]:
-    """Render every URL the site has, following links as they appear.
+    """Every URL of ``site`` rendered in memory, nothing written or reused.
 
-    The site's late URLs render last, when :func:`built_pages` can list the rest.
+    For ``sitegen routes``, the preview's aggregate pages and tests; the same
+    phases as :func:`build` without the write.
     """
-    renderer = Renderer(site)
-    queue = UrlQueue()
-    rendered: dict[str, Rendered] = {}
-    with site.app_context():
-        for url, origin in seed_urls(site):
-            queue.add(url, origin)
-        late = _render_queue(renderer, queue, rendered, site.late_urls, progress)
-        token = _cv_built.set(MappingProxyType(dict(rendered)))
-        try:
-            for url in late:
-                rendered[url] = result = renderer.render(url)
-                queue.add_links(result.record.links, url)
-                if progress is not None:
-                    progress(len(rendered), len(queue))
-        finally:
-            _cv_built.reset(token)
-        _render_queue(renderer, queue, rendered, (), progress)
-    broken = [r for r in rendered.values() if not _ok(r)]
-    if broken:
-        raise _broken_links(broken, rendered, queue)
-    return rendered
+    prepare(site)
+    run = BuildRun(site, None, None, reason="rendered in memory")
+    run.render_pages(progress)
+    run.render_aggregates(progress)
+    run.check_links()
+    return run.kept
 
 
-def _render_queue(renderer: Renderer, queue: UrlQueue, rendered: dict[str, Rendered],
-                  late_urls: Collection[str], progress: Progress | None) -> list[str]:
-    """Render the queued URLs, following links; set aside and return the late ones."""
-    late: list[str] = []
-    for url in queue:
-        if url in late_urls:
-            late.append(url)
-            continue
-        result = renderer.render(url)
-        rendered[url] = result
-        queue.add_links(result.record.links, url)
+class BuildRun:
+    """Phases 3 and 4 of one build: each URL rendered or reused, written as it comes.
+
+    ``tree`` is the staging tree (None: keep the renders in :attr:`kept`
+    instead); ``previous`` the last build's state (None: render everything,
+    for ``reason``).
+    """
+
+    def __init__(self, site: Site, tree: OutputTree | None, previous: BuildState | None,
+                 reason: str | None = None) -> None:
+        self.site = site
+        self.tree = tree
+        self.renderer = Renderer(site)
+        self.queue = UrlQueue()
+        self.urls: dict[str, BuiltUrl] = {}
+        self.kept: dict[str, Rendered] = {}
+        self.header = make_header(site)
+        self.previous = previous
+        self.reason = reason
+        if reason is None:
+            self.reason = "no records of an earlier build" if previous is None else \
+                header_change(previous.header, self.header)
+        self.facts = FactCache(site, previous.file_stats if previous else None,
+                               previous.written_ns if previous else 0)
+        self.claims = OutputClaims()
+        self._entries: dict[str, Entry] = {}
+        self._facts_of: dict[str, tuple[Fact, ...]] = {}
+        self._warnings: dict[str, tuple[str, ...]] = {}
+        self._aggregates: list[str] = []
+        self._type_warnings: list[str] = []
+
+    # -- phases 3 and 4 ----------------------------------------------------
+
+    def render_pages(self, progress: Progress | None = None) -> None:
+        """Phase 3: every URL but the aggregate ones, following links."""
+        with self.site.app_context():
+            for url, origin in seed_urls(self.site):
+                self.queue.add(url, origin)
+            self._drain(progress, defer=self.site.aggregate_urls)
+
+    def render_aggregates(self, progress: Progress | None = None) -> None:
+        """Phase 4: the aggregate URLs, handed the manifest of what phase 3 built;
+        then whatever they link to that is new."""
+        manifest = sorted(BuiltPage(u.url, u.path, u.mimetype, u.status, u.kind)
+                          for u in self.urls.values())
+        self.facts.manifest = digest(*(repr(tuple(entry)) for entry in manifest))
+        with self.site.app_context():
+            for url in self._aggregates:
+                self._one(url, manifest, progress)
+            self._drain(progress, defer=())
+
+    def _drain(self, progress: Progress | None, defer: set[str] | tuple[()]) -> None:
+        for url in self.queue:
+            if url in defer:
+                self._aggregates.append(url)
+            else:
+                self._one(url, None, progress)
+
+    def _one(self, url: str, manifest: list[BuiltPage] | None,
+             progress: Progress | None) -> None:
+        entry = self.previous.entries.get(url) if self.previous is not None else None
+        reason = self._why(url, entry)
+        if reason is None:
+            assert entry is not None
+            self._reuse(entry)
+        else:
+            self._render(url, manifest, reason)
         if progress is not None:
-            progress(len(rendered), len(queue))
-    return late
+            progress(len(self.urls), len(self.queue))
+
+    def _why(self, url: str, entry: Entry | None) -> str | None:
+        """Why ``url`` must render, or None if its last record still holds."""
+        if self.reason is not None:
+            return self.reason
+        if entry is None:
+            return NEW_URL
+        assert self.previous is not None
+        facts = [self.previous.facts[i] for i in entry.facts]
+        changed = self.facts.first_change(facts, (self.previous.digests[i] for i in entry.facts))
+        if changed is not None:
+            return changed.describe()
+        assert self.tree is not None
+        if self.tree.old_stat(entry.path) != (entry.size, entry.mtime_ns):
+            return "its output file changed since the last build"
+        self._facts_of[url] = tuple(facts)
+        return None
+
+    def _reuse(self, entry: Entry) -> None:
+        assert self.tree is not None
+        if not self.claims.claim(entry.url, entry.path):
+            return
+        placed = self.tree.carry(entry.path)
+        self._keep(entry, placed, "reused", None)
+        self.queue.add_links(entry.links, entry.url)
+
+    def _render(self, url: str, manifest: list[BuiltPage] | None, reason: str) -> None:
+        rendered = self.renderer.render(url, manifest)
+        record = rendered.record
+        path = rendered.path
+        source = record.relative(rendered.source_file) if rendered.source_file else None
+        entry = Entry(url, path, rendered.status, rendered.mimetype, rendered.kind,
+                      rendered.location, record.endpoint, tuple(sorted(record.links)),
+                      tuple(record.warnings), source_file=source)
+        self._facts_of[url] = tuple(sorted(record.facts, key=fact_order))
+        self.queue.add_links(record.links, url)
+        if self.tree is None:
+            self.kept[url] = rendered
+            self._keep(entry, None, "rendered", reason)
+            return
+        if not self.claims.claim(url, path):
+            return
+        try:
+            if rendered.source_file is not None:
+                placed = self.tree.copy(path, rendered.source_file)
+            else:
+                placed = self.tree.write(path, rendered.body)
+        except OSError as error:
+            raise OutputError(
+                f"{url} cannot be written to {path}: {error.strerror or error}.",
+                hint="a file name may be at most 255 bytes: check the URL; and check that "
+                     "the output folder is writable and its disk has room",
+            ) from error
+        self._keep(entry, placed, "rendered", reason)
+        self._check_type(entry)
+
+    def _keep(self, entry: Entry, placed: Placed | None, action: str,
+              reason: str | None) -> None:
+        if placed is not None:
+            entry.size, entry.mtime_ns = placed.size, placed.mtime_ns
+        self._entries[entry.url] = entry
+        self._warnings[entry.url] = entry.warnings
+        self.urls[entry.url] = BuiltUrl(entry.url, entry.path, entry.status, entry.mimetype,
+                                        entry.kind, entry.location, entry.endpoint, action,
+                                        reason)
+
+    # -- phase 5: checks and the records -----------------------------------
+
+    def check(self, strict: bool) -> list[str]:
+        """Every link answered, no two URLs on one file; the warnings (errors with --strict)."""
+        self.check_links()
+        error = self.claims.error()
+        if error is not None:
+            raise error
+        warnings = self.warnings()
+        if strict and warnings:
+            raise StrictModeError(
+                f"--strict: the build gave {len(warnings)} warning(s):", details=warnings,
+                hint="fix them, or build without --strict",
+            )
+        return warnings
+
+    def check_links(self) -> None:
+        broken = [u for u in self.urls.values() if not _ok(u)]
+        if broken:
+            raise self._broken_links(broken)
+
+    def warnings(self) -> list[str]:
+        found: list[str] = []
+        for url in sorted(self._warnings):
+            found += [f"{url}: {w}" for w in self._warnings[url]]
+        used = {u.endpoint for u in self.urls.values() if u.status == 200}
+        for rule in sorted(self.site.url_map.iter_rules(), key=lambda r: r.rule):
+            if rule.arguments and "GET" in (rule.methods or ()) \
+                    and rule.endpoint not in self.site.optional_endpoints \
+                    and rule.endpoint not in used:
+                found.append(
+                    f"the endpoint {rule.endpoint!r} ({rule.rule}) produced no URL: "
+                    "did you forget a generator?"
+                )
+        return found + sorted(self._type_warnings)
+
+    def _check_type(self, entry: Entry) -> None:
+        if entry.kind != "page":
+            return
+        expected = mime.guess_type(entry.path.rsplit("/", 1)[-1])
+        if expected is not None and not mime.types_agree(entry.mimetype, expected):
+            self._type_warnings.append(
+                f"{entry.url} is served as {entry.mimetype} but written to {entry.path}, "
+                f"which hosts serve as {expected}"
+            )
+
+    def state(self) -> BuildState:
+        """The records of this build, with every fact's fingerprint, for the next one."""
+        state = BuildState(self.header, file_stats=self.facts.file_stats,
+                           written_ns=time.time_ns())
+        index: dict[Fact, int] = {}
+        for url, entry in self._entries.items():
+            ids = []
+            for fact in self._facts_of.get(url, ()):
+                number = index.get(fact)
+                if number is None:
+                    number = index[fact] = len(state.facts)
+                    state.facts.append(fact)
+                    state.digests.append(self.facts.digest(fact))
+                ids.append(number)
+            entry.facts = tuple(ids)
+            state.entries[url] = entry
+        return state
+
+    def counts(self) -> dict[str, int]:
+        kinds = [u.kind for u in self.urls.values()]
+        rendered = sum(1 for u in self.urls.values() if u.action == "rendered")
+        return {"pages": kinds.count("page"), "static": kinds.count("file"),
+                "redirects": kinds.count("redirect"), "rendered": rendered,
+                "reused": len(self.urls) - rendered}
+
+    def _broken_links(self, broken: list[BuiltUrl]) -> BrokenLinkError:
+        referrers: dict[str, list[str]] = {u.url: [] for u in broken}
+        for url, entry in self._entries.items():
+            for link in entry.links:
+                if link in referrers:
+                    referrers[link].append(url)
+        details: list[str] = []
+        for item in sorted(broken, key=lambda u: u.url)[:20]:
+            endpoint = item.endpoint or "no route"
+            details.append(f"{item.url} answered {item.status} (endpoint: {endpoint})")
+            linked = sorted(referrers[item.url])
+            if linked:
+                details += [f"    linked from {u}" for u in linked[:10]]
+                if len(linked) > 10:
+                    details.append(f"    … and {len(linked) - 10} more pages")
+            else:
+                details.append(f"    from {self.queue.origin.get(item.url, '?')}")
+        if len(broken) > 20:
+            details.append(f"… and {len(broken) - 20} more URLs")
+        return BrokenLinkError(
+            f"{len(broken)} URL(s) did not answer 200:", details=details,
+            hint="fix the links (or the views) named above",
+        )
 
 
-def built_pages() -> Mapping[str, Rendered] | None:
-    """Every URL the build rendered, while it renders the late URLs.
-
-    A late URL (:attr:`Site.late_urls`, such as the sitemap) is rendered
-    once every other URL is, and may list them; ``None`` anywhere else.
-    """
-    return _cv_built.get()
-
-
-def _ok(item: Rendered) -> bool:
+def _ok(item: BuiltUrl) -> bool:
     if item.url == NOT_FOUND_PAGE:
         return item.status in (200, 404)
     return item.status == 200 or item.is_redirect
 
 
-def _broken_links(broken: list[Rendered], rendered: dict[str, Rendered],
-                  queue: UrlQueue) -> BrokenLinkError:
-    details: list[str] = []
-    for item in sorted(broken, key=lambda r: r.url)[:20]:
-        endpoint = item.record.endpoint or "no route"
-        details.append(f"{item.url} answered {item.status} (endpoint: {endpoint})")
-        referrers = sorted(u for u, r in rendered.items() if item.url in r.record.links)
-        if referrers:
-            details += [f"    linked from {u}" for u in referrers[:10]]
-            if len(referrers) > 10:
-                details.append(f"    … and {len(referrers) - 10} more pages")
-        else:
-            details.append(f"    from {queue.origin.get(item.url, '?')}")
-    if len(broken) > 20:
-        details.append(f"… and {len(broken) - 20} more URLs")
-    return BrokenLinkError(
-        f"{len(broken)} URL(s) did not answer 200:", details=details,
-        hint="fix the links (or the views) named above",
-    )
-
-
-def _check(site: Site, rendered: dict[str, Rendered]) -> list[str]:
-    warnings: list[str] = []
-    for url in sorted(rendered):
-        warnings += [f"{url}: {w}" for w in rendered[url].record.warnings]
-    used = {r.record.endpoint for r in rendered.values() if r.status == 200}
-    for rule in sorted(site.url_map.iter_rules(), key=lambda r: r.rule):
-        if rule.arguments and "GET" in (rule.methods or ()) \
-                and rule.endpoint not in site.optional_endpoints and rule.endpoint not in used:
-            warnings.append(
-                f"the endpoint {rule.endpoint!r} ({rule.rule}) produced no URL: "
-                "did you forget a generator?"
-            )
-    return warnings
-
-
-def _type_warnings(files: dict[str, Rendered]) -> list[str]:
-    warnings = []
-    for path, item in sorted(files.items()):
-        if item.is_redirect or item.source_file is not None:
-            continue
-        expected = mime.guess_type(path.rsplit("/", 1)[-1])
-        if expected is not None and not mime.types_agree(item.mimetype, expected):
-            warnings.append(
-                f"{item.url} is served as {item.mimetype} but written to {path}, "
-                f"which hosts serve as {expected}"
-            )
-    return warnings
-
-
-__all__ = ["build", "render_all", "BuildResult", "SitegenError"]
+__all__ = ["BuildResult", "BuiltUrl", "build", "load", "prepare", "render_all"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -22,6 +22,7 @@ from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from .. import linkscan as links
 from ..app import NOT_FOUND_KEY, RECORD_KEY, Site
+from ..context import BuiltPage, _cv_manifest
 from ..errors import RenderError, SitegenError, TemplateError, relative_to, user_frames
 from ..record import RenderRecord
 from ..urls import NOT_FOUND_PAGE, is_absolute
@@ -51,6 +52,13 @@ class Rendered:
         return self.location is not None
 
     @property
+    def kind(self) -> str:
+        """``redirect``, ``file`` (a static or media file sent as is) or ``page``."""
+        if self.location is not None:
+            return "redirect"
+        return "file" if self.record.static_file is not None else "page"
+
+    @property
     def path(self) -> str:
         """The output file for this URL."""
         return output_path(self.url, self.mimetype)
@@ -71,9 +79,24 @@ class Renderer:
         # URL once; each render copies it and sets the path.
         self._environ = EnvironBuilder("/", base_url=self.base_url).get_environ()
 
-    def render(self, url: str) -> Rendered:
-        """Render the site-local, canonical ``url`` (see ``normalize_url``)."""
-        record = RenderRecord(url)
+    def render(self, url: str, manifest: Sequence[BuiltPage] | None = None) -> Rendered:
+        """Render the site-local, canonical ``url`` (see ``normalize_url``).
+
+        ``manifest`` is the list of built pages, for an aggregate URL (the
+        sitemap): its view sees it through :func:`sitegen.context.built_pages`.
+        """
+        if manifest is None and url in self.site.aggregate_urls:
+            from .builder import render_all  # an aggregate page needs the whole site
+
+            manifest = manifest_of(render_all(self.site).values())
+        token = _cv_manifest.set(manifest)
+        try:
+            return self._render(url)
+        finally:
+            _cv_manifest.reset(token)
+
+    def _render(self, url: str) -> Rendered:
+        record = RenderRecord(url, str(self.site.root_path))
         environ = self._environ.copy()
         environ["PATH_INFO"] = url.encode().decode("latin-1")
         environ["REQUEST_URI"] = environ["RAW_URI"] = self._root + request_path(url)
@@ -217,6 +240,11 @@ class Renderer:
             details=[f"endpoint {endpoint!r}", *frames],
             hint="the view or its template raised; the frames above are your code",
         )
+
+
+def manifest_of(rendered: Iterable[Rendered]) -> list[BuiltPage]:
+    """The manifest of built pages that aggregate URLs see, sorted."""
+    return sorted(BuiltPage(r.url, r.path, r.mimetype, r.status, r.kind) for r in rendered)
 
 
 def _close(app_iter: Iterable[bytes]) -> None:

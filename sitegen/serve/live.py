@@ -1,19 +1,22 @@
 """Live reload: after a save, tell each open page what to do.
 
 The preview remembers, for every HTML page it sends, a version (a hash of
-its bytes) and the record of what its render read (:class:`Shown`), and
-the same for the stylesheets, scripts and images browsers fetch
-(:class:`Asset`).  Each open page registers with its path and the version
+its bytes) and the record of what its render read, each fact with its
+fingerprint (:class:`Shown`), and the same for the stylesheets, scripts and
+images browsers fetch (:class:`Asset`).  A save touches a page when one of
+its facts has another fingerprint now: the very test an incremental build
+makes.  Each open page registers with its path and the version
 it holds, on an event stream of its own or on the one its browser's tabs
 share (``events``; the client side is ``reload.js``).  When files change,
 :meth:`LiveReload.apply`:
 
 1. reloads the site's code if a ``.py`` file changed (every page then
-   depends on the change), else lets the site forget the changed files;
-2. marks stale every remembered page whose record depends on a changed
-   file (or on anything: 404s and errors);
-3. re-renders the stylesheets, scripts and images browsers fetched whose
-   record depends on a changed file, and notes which really changed;
+   depends on the change), else lets the site forget the changed files
+   and prepares it again (content read, routes registered);
+2. marks stale every remembered page one of whose facts changed (404s and
+   errors are always stale);
+3. re-renders the stylesheets, scripts and images browsers fetched one of
+   whose facts changed, and notes which really changed;
 4. re-renders each *open* stale page once, however many tabs show it, and
    compares versions.  A page whose bytes changed is told to reload; one
    whose render now fails gets the error as an overlay; one whose
@@ -38,12 +41,32 @@ from urllib.parse import unquote
 from werkzeug.wrappers import Request, Response
 
 from ..errors import SitegenError
-from ..record import RenderRecord
+from ..pipeline.facts import FactCache
+from ..record import MANIFEST, Fact, RenderRecord
 from .errorpage import overlay_payload
 from .events import Client, EventHub, Stream
 
 if TYPE_CHECKING:
     from .preview import Preview
+
+
+Fingerprints = dict[Fact, bytes]
+
+
+def fingerprints(record: RenderRecord | None, facts: FactCache) -> Fingerprints | None:
+    """The fingerprint of each fact of ``record``, now."""
+    if record is None:
+        return None
+    return {fact: facts.digest(fact) for fact in record.facts}
+
+
+def changed(taken: Fingerprints | None, facts: FactCache) -> bool:
+    """Whether any fact has another fingerprint than when ``taken`` (None: unknown,
+    so yes; a page listing the whole site, such as the sitemap, always)."""
+    if taken is None:
+        return True
+    return any(fact.kind == MANIFEST or facts.digest(fact) != old
+               for fact, old in taken.items())
 
 
 @dataclass
@@ -55,9 +78,8 @@ class Shown:
     error: SitegenError | None = None
     #: A change touched it since; render again before trusting ``version``.
     stale: bool = False
-
-    def depends_on(self, paths: set[str]) -> bool:
-        return self.record is None or any(self.record.depends_on(p) for p in paths)
+    #: The fingerprints of the record's facts when it rendered.
+    taken: Fingerprints | None = None
 
 
 @dataclass
@@ -69,13 +91,11 @@ class Asset:
     mimetype: str
     version: str
     record: RenderRecord
+    taken: Fingerprints | None = None
 
     @property
     def is_css(self) -> bool:
         return self.mimetype == "text/css"
-
-    def depends_on(self, paths: set[str]) -> bool:
-        return any(self.record.depends_on(p) for p in paths)
 
 
 def version(body: bytes) -> str:
@@ -196,10 +216,11 @@ class LiveReload:
                     report.add_error(error)
             else:
                 preview.forget(paths)
+            facts = preview.fact_cache()
             for shown in preview.pages.values():
-                if code or shown.depends_on(paths):
+                if code or changed(shown.taken, facts):
                     shown.stale = True
-            changed = self._changed_assets(paths, code)
+            changed_assets = self._changed_assets(facts, code)
             current: dict[str, Shown | None] = {}
             for client in self.hub.clients():
                 if client.path not in current:
@@ -211,7 +232,7 @@ class LiveReload:
                         if shown is not None and shown.error is not None:
                             report.add_error(shown.error)
                     current[client.path] = shown
-                action = self._tell(client, current[client.path], changed)
+                action = self._tell(client, current[client.path], changed_assets)
                 if action == "reload":
                     report.reloaded += 1
                 elif action == "css":
@@ -226,19 +247,19 @@ class LiveReload:
 
     # -- decisions ---------------------------------------------------------
 
-    def _changed_assets(self, paths: set[str], code: bool) -> dict[str, Asset]:
+    def _changed_assets(self, facts: FactCache, code: bool) -> dict[str, Asset]:
         """Fetched files whose bytes a change altered, by site URL."""
         preview = self.preview
-        changed: dict[str, Asset] = {}
+        found: dict[str, Asset] = {}
         for url, asset in list(preview.assets.items()):
-            if not (code or asset.depends_on(paths)):
+            if not (code or changed(asset.taken, facts)):
                 continue
             del preview.assets[url]
             preview.render(asset.path)
             now = preview.assets.get(url)
             if now is None or now.version != asset.version:
-                changed[url] = asset
-        return changed
+                found[url] = asset
+        return found
 
     def _tell(self, client: Client, shown: Shown | None,
               changed: dict[str, Asset]) -> str | None:

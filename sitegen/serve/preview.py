@@ -33,13 +33,14 @@ from ..app import RESERVED_PREFIX, Site
 from ..config import DEFAULTS
 from ..errors import AppLoadError, OutputError, SitegenError, user_frames
 from ..loading import load_site
-from ..pipeline.discover import NOT_FOUND_PAGE
+from ..pipeline.facts import FactCache
 from ..pipeline.output import STAGING_SUFFIX, TRASH_SUFFIX
 from ..pipeline.paths import HTML, check_safe, normalize_url, request_path
 from ..pipeline.render import Rendered, Renderer
 from ..record import RenderRecord
+from ..urls import NOT_FOUND_PAGE
 from .errorpage import error_page, internal_error, message_page
-from .live import Asset, LiveReload, Shown, file_version, version
+from .live import Asset, LiveReload, Shown, file_version, fingerprints, version
 from .lookup import candidates
 
 HTML_TYPES = frozenset({HTML, "application/xhtml+xml"})
@@ -132,6 +133,11 @@ class Preview:
             if cache is not None:
                 cache.clear()
 
+    def fact_cache(self) -> FactCache:
+        """Fresh fingerprints of the current site's facts (nothing remembered)."""
+        assert self.site is not None
+        return FactCache(self.site)
+
     @property
     def skipped(self) -> list[Path]:
         """Folders the watcher leaves alone: the output (and its staging
@@ -223,9 +229,10 @@ class Preview:
     def _remember(self, path: str, answer: Answer) -> None:
         if answer.location is not None:
             return
+        taken = fingerprints(answer.record, self.fact_cache()) if self.site else None
         if answer.file is None and answer.mimetype in HTML_TYPES:
             answer.version = version(answer.body)
-            self.pages[path] = Shown(answer.version, answer.record, answer.error)
+            self.pages[path] = Shown(answer.version, answer.record, answer.error, taken=taken)
         elif answer.url is not None and answer.record is not None:
             if answer.file is not None:
                 try:
@@ -235,7 +242,7 @@ class Preview:
             else:
                 stamp = version(answer.body)
             self.assets[answer.url] = Asset(answer.url, path, answer.mimetype, stamp,
-                                            answer.record)
+                                            answer.record, taken)
 
     # -- WSGI --------------------------------------------------------------
 

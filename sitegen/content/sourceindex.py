@@ -1,0 +1,113 @@
+"""The source index: what earlier builds read of each content file.
+
+A rebuild must know every page's front matter (dates order a blog, drafts
+are left out) and a fingerprint of every body, but most files have not
+changed since the last build.  The index keeps, for each file, its size and
+mtime with the front matter it held, the fingerprint of its body and, once
+a parse has seen it, the body's first ``# heading`` (a page's title when its
+front matter has none).  A file whose size and mtime match is not read.
+
+As git does, an entry whose mtime is within a second of the moment the index
+was written is not trusted: the file may have changed again within the file
+system's clock tick without its mtime moving.
+
+The index is one cache file (see ``sitegen.cachefile``): a missing, damaged
+or foreign one is an empty index.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..cachefile import read_cache, write_cache
+from .source import Source, read_source
+
+FORMAT = 1
+FILENAME = "sources.pickle"
+#: Entries younger than this (ns) when the index was written are re-read.
+RACY_NS = 1_000_000_000
+#: Stands for "no parse has seen this body yet".
+UNKNOWN = "\0unknown"
+
+
+@dataclass
+class _Entry:
+    size: int
+    mtime_ns: int
+    meta: dict[str, Any]
+    body_line: int
+    front_matter: str
+    body_hash: bytes
+    heading: str | None = UNKNOWN
+
+
+class SourceIndex:
+    """Content files by path (site-relative), read again only when they changed."""
+
+    def __init__(self, path: Path, root: Path) -> None:
+        self.path = path
+        self.root = str(root)
+        self._entries: dict[str, _Entry] = {}
+        self._trusted_before = 0
+        self._dirty = False
+        self._load()
+
+    def read(self, path: Path, display: str) -> Source:
+        """The source at ``path``: from the index when its size and mtime match."""
+        key = os.path.relpath(path, self.root)
+        stat = path.stat()
+        entry = self._entries.get(key)
+        if entry is not None and entry.size == stat.st_size and \
+                entry.mtime_ns == stat.st_mtime_ns and entry.mtime_ns < self._trusted_before:
+            return Source(path, dict(entry.meta), entry.body_line, entry.front_matter,
+                          entry.body_hash)
+        source = read_source(path, display)
+        self._entries[key] = _Entry(stat.st_size, stat.st_mtime_ns, dict(source.meta),
+                                    source.body_line, source.front_matter, source.body_hash)
+        self._dirty = True
+        return source
+
+    def heading(self, source: Source) -> str | None:
+        """The first ``# heading`` of ``source``'s body, or ``UNKNOWN`` before a parse."""
+        entry = self._entries.get(os.path.relpath(source.path, self.root))
+        if entry is None or entry.body_hash != source.body_hash:
+            return UNKNOWN
+        return entry.heading
+
+    def note_heading(self, source: Source, heading: str | None) -> None:
+        """Remember the first heading a parse found in ``source``'s body."""
+        entry = self._entries.get(os.path.relpath(source.path, self.root))
+        if entry is not None and entry.body_hash == source.body_hash and \
+                entry.heading != heading:
+            entry.heading = heading
+            self._dirty = True
+
+    def forget(self, keep: set[str]) -> None:
+        """Drop the entries of files that are no longer content (``keep``: absolute paths)."""
+        relative = {os.path.relpath(p, self.root) for p in keep}
+        for key in [k for k in self._entries if k not in relative]:
+            del self._entries[key]
+            self._dirty = True
+
+    def save(self) -> None:
+        """Write the index if it changed."""
+        if not self._dirty:
+            return
+        entries = {key: (e.size, e.mtime_ns, e.meta, e.body_line, e.front_matter, e.body_hash,
+                         e.heading) for key, e in self._entries.items()}
+        if write_cache(self.path, (FORMAT, time.time_ns(), entries)):
+            self._dirty = False
+
+    def _load(self) -> None:
+        data = read_cache(self.path)
+        try:
+            version, written, entries = data
+            if version == FORMAT:
+                self._entries = {key: _Entry(*values) for key, values in entries.items()}
+                self._trusted_before = written - RACY_NS
+        except (TypeError, ValueError):  # no cache, or not one of ours
+            self._entries = {}

@@ -1,0 +1,141 @@
+"""Fingerprinting facts for one build, and the facts every page shares.
+
+A build takes the fingerprint of each fact once (a thousand pages use one
+layout), and a file's fingerprint is taken from its bytes only when its size
+or mtime moved since the last build: a rebuild with nothing to do reads no
+file it read before.  As for the content index, a stat younger than a second
+before the last state was written is not trusted (see ``sourceindex``).
+
+What every page depends on goes in the state's header instead of each
+record: the versions of sitegen and its libraries, the site's own Python
+code, and the settings the engine itself reads (the base URL, drafts...).
+A change there renders every URL, and the report names it as the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+from ..app import Site
+from ..errors import SitegenError
+from ..fingerprint import digest, file_digest, library_versions, value_digest
+from ..record import FILE, KINDS, MANIFEST, TEMPLATE, Fact, relative_path
+
+#: Config keys the engine reads for every page (not through a render's record).
+ENGINE_SETTINGS = ("BASE_URL", "RELATIVE_URLS", "DRAFTS", "FUTURE",
+                   "MARKDOWN_EXTENSIONS", "MARKDOWN_EXTENSION_CONFIGS")
+_KIND_ORDER = {kind: n for n, kind in enumerate(KINDS)}
+#: A file whose mtime is this close (ns) to when the last state was written may
+#: have changed again within the same tick of the file system's clock.
+RACY_NS = 1_000_000_000
+
+
+def fact_order(fact: Fact) -> tuple[int, str, str]:
+    """Facts are checked, and reasons given, templates first, then config, files, pages."""
+    return (_KIND_ORDER.get(fact.kind, len(KINDS)), fact.subject, fact.detail)
+
+
+class FactCache:
+    """The fingerprints of facts for one build of ``site``, each taken once."""
+
+    def __init__(self, site: Site, old_stats: dict[str, tuple[int, int, bytes]] | None = None,
+                 old_written_ns: int = 0) -> None:
+        self.site = site
+        self.root = str(site.root_path)
+        self._digests: dict[Fact, bytes] = {}
+        self._old_stats = old_stats or {}
+        self._trusted_before = old_written_ns - RACY_NS
+        #: The stats taken this build, for the next one.
+        self.file_stats: dict[str, tuple[int, int, bytes]] = {}
+        #: The manifest's fingerprint, once the pages it lists are built.
+        self.manifest: bytes | None = None
+
+    def digest(self, fact: Fact) -> bytes:
+        found = self._digests.get(fact)
+        if found is None:
+            if fact.kind in (FILE, TEMPLATE):
+                found = self._file(fact.subject)
+            elif fact.kind == MANIFEST:
+                found = self.manifest if self.manifest is not None else digest("no manifest")
+            else:
+                try:
+                    found = self.site.fact_digest(fact)
+                except SitegenError as error:  # rendering again reports it properly
+                    found = digest("error", error.message)
+            self._digests[fact] = found
+        return found
+
+    def first_change(self, facts: Iterable[Fact], digests: Iterable[bytes]) -> Fact | None:
+        """The first of ``facts`` whose fingerprint is no longer the one given."""
+        for fact, old in zip(facts, digests, strict=True):
+            if self.digest(fact) != old:
+                return fact
+        return None
+
+    def _file(self, subject: str) -> bytes:
+        path = os.path.join(self.root, subject)
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return file_digest(path)  # missing: its own fingerprint
+        old = self._old_stats.get(subject)
+        if old is not None and old[0] == stat.st_size and old[1] == stat.st_mtime_ns \
+                and stat.st_mtime_ns < self._trusted_before:
+            found = old[2]
+        else:
+            found = file_digest(path)
+        self.file_stats[subject] = (stat.st_size, stat.st_mtime_ns, found)
+        return found
+
+
+def make_header(site: Site) -> dict[str, Any]:
+    """What every URL of ``site`` depends on, for the state's header."""
+    config = site.config
+    return {
+        "versions": library_versions(),
+        "code": code_fingerprints(site),
+        "settings": {key: value_digest(dict.get(config, key)) for key in ENGINE_SETTINGS},
+        "base_url": site.base_url,
+    }
+
+
+def header_change(old: dict[str, Any], new: dict[str, Any]) -> str | None:
+    """Why nothing of a state with header ``old`` can be reused, or None if all can."""
+    if old.get("versions") != new["versions"]:
+        before = dict(v.split("==", 1) for v in old.get("versions") or ())
+        changed = [f"{name} {before.get(name, '?')} → {version}" for name, version in
+                   (v.split("==", 1) for v in new["versions"]) if before.get(name) != version]
+        return "versions: " + (", ".join(changed) or "unknown")
+    old_code, new_code = old.get("code") or {}, new["code"]
+    for name in sorted(set(old_code) | set(new_code)):
+        if old_code.get(name) != new_code.get(name):
+            return f"code {name}"
+    old_settings = old.get("settings") or {}
+    for key, value in new["settings"].items():
+        if old_settings.get(key) != value:
+            return f"config {key}"
+    return None
+
+
+def code_fingerprints(site: Site) -> dict[str, bytes]:
+    """The fingerprint of each of the site's own Python modules (app.py and the
+    modules from its folder it imports), by path relative to the site."""
+    root = str(site.root_path)
+    found: dict[str, bytes] = {}
+    for module in list(sys.modules.values()):
+        filename = getattr(module, "__file__", None)
+        if not filename:
+            continue
+        path = os.path.realpath(filename)
+        if path.startswith(root + os.sep) and not _installed(path[len(root):]):
+            found[relative_path(path, root)] = file_digest(path)
+    return dict(sorted(found.items()))
+
+
+def _installed(path: str) -> bool:
+    """Whether a path inside the site folder belongs to a virtualenv or installed package."""
+    parts = path.split(os.sep)
+    return "site-packages" in parts or "dist-packages" in parts or ".venv" in parts
