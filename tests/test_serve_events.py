@@ -173,10 +173,11 @@ def test_an_exception_while_loading_names_the_users_line(server, site):
 
 def test_the_output_and_cache_folders_are_never_watched(server, site):
     post = open_page(server, "/posts/first/")
-    for folder in ("build", ".sitegen-cache", "build.sitegen-new"):
+    for folder in ("build", ".sitegen-cache", ".build.sitegen-new", ".build.sitegen-old"):
         (site / folder / "posts").mkdir(parents=True, exist_ok=True)
         edit(site / folder / "posts/first.txt", "written by a build\n")
         edit(site / folder / "index.html", "<p>built</p>")
+    edit(site / ".build.sitegen-lock", "")
     edit(site / "posts/first.txt", "First post\nA real change.\n")
     post.expect("reload")
     changes = [line for line in server.lines if " changed: " in line]

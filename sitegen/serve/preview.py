@@ -34,7 +34,7 @@ from ..config import DEFAULTS
 from ..errors import AppLoadError, OutputError, SitegenError, user_frames
 from ..loading import load_site
 from ..pipeline.facts import FactCache
-from ..pipeline.output import STAGING_SUFFIX, TRASH_SUFFIX
+from ..pipeline.output import LOCK_SUFFIX, STAGING_SUFFIX, TRASH_SUFFIX
 from ..pipeline.paths import HTML, check_safe, normalize_url, request_path
 from ..pipeline.render import Rendered, Renderer
 from ..record import RenderRecord
@@ -146,8 +146,9 @@ class Preview:
         cache = DEFAULTS["CACHE_DIR"]
         if self.site is not None:
             cache = dict.get(self.site.config, "CACHE_DIR") or cache
-        return [output, output.with_name(output.name + STAGING_SUFFIX),
-                output.with_name(output.name + TRASH_SUFFIX), self.root / cache]
+        return [output, *(output.with_name(f".{output.name}{suffix}")
+                          for suffix in (STAGING_SUFFIX, TRASH_SUFFIX, LOCK_SUFFIX)),
+                self.root / cache]
 
     # -- answering ---------------------------------------------------------
 

@@ -1,0 +1,2 @@
+BASE_URL = "https://example.org/"
+SITE_NAME = "Incremental"
