@@ -65,7 +65,9 @@ class Resolution:
 
     html: Markup
     summary: Markup
-    warnings: tuple[str, ...]
+    #: Each says ``file:line: problem`` when made a string, which reads the source
+    #: to find the line: resolving a page for its backlinks alone reads no file.
+    warnings: tuple[LinkWarning, ...]
     #: The pages it links to, in order of first appearance.
     targets: tuple[Page, ...]
     #: What the resolution depended on.
@@ -231,7 +233,7 @@ class _PageLinks:
         self.index = index
         self.page = page
         self.display = page.display_path
-        self.warnings: list[str] = []
+        self.warnings: list[LinkWarning] = []
         self.targets: list[Page] = []
         self.facts: set[Fact] = set()
 
@@ -251,6 +253,9 @@ class _PageLinks:
             summary = REF_RE.sub(fill, summary)
         return Resolution(Markup(html_text), Markup(summary), tuple(self.warnings),
                           tuple(dict.fromkeys(self.targets)), frozenset(self.facts))
+
+    def _warn(self, where: _Where, problem: str) -> None:
+        self.warnings.append(LinkWarning(where, problem))
 
     def _depend(self, page: Page, field: str) -> None:
         self.facts.add(Fact(PAGE, page.display_path, field))
@@ -297,10 +302,9 @@ class _PageLinks:
                                hint="fix the link (it is relative to this file) or create the page")
         self._depend(target, "visible")
         if not target.collection.is_visible(target):
-            self.warnings.append(
-                f"{self._where(ref.target)}: links to {ref.target}, which is a draft or "
-                "dated in the future and left out of this build"
-            )
+            self._warn(_Where(self, ref.target),
+                       f"links to {ref.target}, which is a draft or dated in the future and "
+                       "left out of this build")
             return _attributes(ref.attr, None, _join(ref.classes, "missing"))
         self.targets.append(target)
         url = self._url_of(target, ref.target)
@@ -308,10 +312,8 @@ class _PageLinks:
         if fragment:
             self._depend(target, "body")
         if fragment and unquote(fragment) not in _ids(target):
-            self.warnings.append(
-                f"{self._where(ref.target)}: links to {ref.target}, but "
-                f"{target.display_path} has no id {unquote(fragment)!r}"
-            )
+            self._warn(_Where(self, ref.target), f"links to {ref.target}, but "
+                       f"{target.display_path} has no id {unquote(fragment)!r}")
         return _attributes(ref.attr, f"{url}#{fragment}" if fragment else url, ref.classes)
 
     def _url_of(self, target: Page, written: str) -> str:
@@ -328,7 +330,7 @@ class _PageLinks:
     def _wiki_link(self, ref: Ref) -> str:
         name, _, heading = ref.target.partition("#")
         written = f"[[{ref.target}]]"
-        where = self._where(written[:-2], ref.target)
+        where = _Where(self, written[:-2], ref.target)
         found = self._find(name, written, where, "links to")
         if isinstance(found, str):
             return _attributes("href", _fragment(self._file_url(found), heading), "wikilink")
@@ -338,7 +340,7 @@ class _PageLinks:
     def _embed(self, ref: Ref) -> _Element:
         name, _, heading = ref.target.partition("#")
         written = f"![[{ref.target}]]"
-        where = self._where(written[:-2], ref.target)
+        where = _Where(self, written[:-2], ref.target)
         found = self._find(name, written, where, "embeds")
         if isinstance(found, str):
             return self._file_embed(found, ref, name, heading)
@@ -367,7 +369,7 @@ class _PageLinks:
         return _Element("a", f'{text} href="{html.escape(_fragment(url, heading))}"',
                         html.escape(ref.label or wiki_label(ref.target)))
 
-    def _find(self, name: str, written: str, where: str, verb: str) -> Page | str | None:
+    def _find(self, name: str, written: str, where: _Where, verb: str) -> Page | str | None:
         """What a wiki link or embed ``name`` means: a page, a file's path, or ``None``.
 
         A name with a file extension is a file first, then a page.  Warns
@@ -388,18 +390,16 @@ class _PageLinks:
         self.facts.add(Fact(LISTING, self.page.collection.name, f"wiki {wiki_key(name)}"))
         if target is None:
             what = "file or page" if is_file else "page"
-            self.warnings.append(f"{where}: {written} matches no {what}")
+            self._warn(where, f"{written} matches no {what}")
         elif candidates:
             self._ambiguous(where, written, [c.display_path for c in candidates], verb)
         return target
 
-    def _ambiguous(self, where: str, written: str, candidates: list[str], verb: str) -> None:
-        self.warnings.append(
-            f"{where}: {written} is ambiguous, it matches {', '.join(candidates)}; it {verb} "
-            f"{candidates[0]} (write more of the path to choose)"
-        )
+    def _ambiguous(self, where: _Where, written: str, candidates: list[str], verb: str) -> None:
+        self._warn(where, f"{written} is ambiguous, it matches {', '.join(candidates)}; it "
+                          f"{verb} {candidates[0]} (write more of the path to choose)")
 
-    def _page_url(self, target: Page, heading: str, written: str, where: str) -> str | None:
+    def _page_url(self, target: Page, heading: str, written: str, where: _Where) -> str | None:
         """The URL of a page a wiki link found, ``None`` (warned) if it has none."""
         anchor = self._anchor(target, heading, written, where) if heading.strip() else ""
         if target is self.page:
@@ -407,8 +407,8 @@ class _PageLinks:
         self._depend(target, "url")
         url = target.collection.url_of(target, record=False)
         if url is None:
-            self.warnings.append(f"{where}: {written} is {target.display_path}, "
-                                 "which has no URL (its collection has no endpoint)")
+            self._warn(where, f"{written} is {target.display_path}, which has no URL (its "
+                              "collection has no endpoint)")
             return None
         self.targets.append(target)
         return url + anchor
@@ -418,15 +418,13 @@ class _PageLinks:
         assert url is not None  # find_file finds published files only
         return url
 
-    def _anchor(self, target: Page, heading: str, written: str, where: str) -> str:
+    def _anchor(self, target: Page, heading: str, written: str, where: _Where) -> str:
         wanted = _key(heading)
         self._depend(target, "body")
         for item in target.parsed.headings:
             if item.id and (_key(item.text) == wanted or item.id == heading.strip()):
                 return f"#{item.id}"
-        self.warnings.append(
-            f"{where}: {written}: {target.display_path} has no heading {heading!r}"
-        )
+        self._warn(where, f"{written}: {target.display_path} has no heading {heading!r}")
         return ""
 
     def _file_link(self, ref: Ref) -> str:
@@ -452,6 +450,28 @@ class _PageLinks:
         tail = (f"?{parts.query}" if parts.query else "") + \
             (f"#{parts.fragment}" if parts.fragment else "")
         return _attributes(ref.attr, url + tail, ref.classes)
+
+
+class LinkWarning(NamedTuple):
+    """A problem with one link: where it is written, and what is wrong."""
+
+    where: _Where
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.problem}"
+
+
+class _Where:
+    """``file:line`` of a link, for a warning: found only if a warning needs it,
+    since finding the line reads the page's source again."""
+
+    def __init__(self, links: _PageLinks, *needles: str) -> None:
+        self._links = links
+        self._needles = needles
+
+    def __str__(self) -> str:
+        return self._links._where(*self._needles)
 
 
 def _attachments(folder: str) -> list[tuple[str, str]]:

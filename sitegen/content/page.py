@@ -262,7 +262,7 @@ class Page:
         if record is not None:
             record.facts |= resolution.facts
             for warning in resolution.warnings:
-                record.warn(warning)
+                record.warn(str(warning))
         return resolution
 
 
