@@ -115,6 +115,8 @@ class Site:
         #: future" is decided against it, never against the clock of the
         #: moment a page renders.  ``SOURCE_DATE_EPOCH`` sets it.
         self.build_time: datetime = build_time_now()
+        #: Files under the site's folder read while its app imported (see ``loading``).
+        self.import_files: list[str] = []
         #: Who knows the current fingerprint of each kind of fact.
         self.fact_sources: dict[str, FactSource] = {
             TEMPLATE: self._file_fact, FILE: self._file_fact,

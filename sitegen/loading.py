@@ -5,6 +5,11 @@ As ``flask --app``: ``--app`` names a module or a file, optionally with
 ``Site`` it holds) is used.  The site's folder goes first on ``sys.path``
 so its own modules import.  Loading again (the preview server does, after
 a Python change) forgets every module that came from the site's folder.
+
+Every file under the site's folder that is opened while the app imports (a
+``settings.py`` read by ``config.from_pyfile``, a JSON file read at module
+level) is noted in ``site.import_files``: like the site's modules, a change
+to one of them may change every page.
 """
 
 from __future__ import annotations
@@ -12,12 +17,17 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .app import Site
 from .errors import AppLoadError, SitegenError, user_frames
 
 _site_paths: list[str] = []
+_reads = threading.local()
+_hooked = False
 
 
 def load_site(site_dir: str | os.PathLike[str] = ".", app: str | None = None) -> Site:
@@ -42,7 +52,8 @@ def load_site(site_dir: str | os.PathLike[str] = ".", app: str | None = None) ->
     sys.path.insert(0, module_dir)
     _site_paths.append(module_dir)
     try:
-        module = importlib.import_module(module_name)
+        with _noting_reads() as read:
+            module = importlib.import_module(module_name)
     except SitegenError:
         raise
     except SyntaxError as error:
@@ -63,7 +74,31 @@ def load_site(site_dir: str | os.PathLike[str] = ".", app: str | None = None) ->
             f"{spec} raised {type(error).__name__} while loading: {error}",
             details=user_frames(error.__traceback__, module_dir),
         ) from error
-    return _find_site(module, name, spec)
+    site = _find_site(module, name, spec)
+    site.import_files = sorted(p for p in read if p.startswith(str(site.root_path) + os.sep))
+    return site
+
+
+@contextmanager
+def _noting_reads() -> Iterator[set[str]]:
+    """The files this thread opens inside the block (through Python's audit hook)."""
+    global _hooked
+    if not _hooked:
+        sys.addaudithook(_audit)
+        _hooked = True
+    read: set[str] = set()
+    _reads.found = read
+    try:
+        yield read
+    finally:
+        _reads.found = None
+
+
+def _audit(event: str, args: tuple[object, ...]) -> None:
+    found = getattr(_reads, "found", None)
+    if found is not None and event == "open" and isinstance(args[0], str) \
+            and not args[0].endswith((".pyc", ".pyi")):
+        found.add(os.path.realpath(args[0]))
 
 
 def _find_site(module: object, name: str, spec: str) -> Site:

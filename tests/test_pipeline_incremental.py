@@ -15,6 +15,7 @@ a sitemap.  After each edit it builds incrementally and compares:
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from sitegen import SiteSpec, build
 SITE = Path(__file__).parent / "sites" / "incremental"
 #: One build time for every build, so "future" means the same in all of them.
 BUILD_TIME = 1_750_000_000.0
+#: The test site's SITE_NAME comes from this environment variable.
+NAME_VARIABLE = "INCREMENTAL_SITE_NAME"
 LISTINGS = {"/", "/tags/", "/archive/", "/atom.xml", "/sitemap.xml"}
 HTML_ROOTS = ("/posts/", "/tags/", "/page/", "/wiki/", "/archive/", "/old/")
 
@@ -109,11 +112,12 @@ class Sandbox:
                                    count=1, flags=re.M))
             return {"/atom.xml"}
         if kind == "date":
-            post.write_text(re.sub(r"^date: .*$", f"date: 2023-0{1 + step.pick % 9}-1{self.counter % 9}",
-                                   text, count=1, flags=re.M))
+            day = f"2023-0{1 + step.pick % 9}-1{self.counter % 9}"
+            post.write_text(re.sub(r"^date: .*$", f"date: {day}", text, count=1, flags=re.M))
             return LISTINGS | self.pages() | self.tag_pages()
         if kind == "tags":
-            post.write_text(re.sub(r"^tags: .*$", f"tags: [{step.word}]", text, count=1, flags=re.M))
+            post.write_text(re.sub(r"^tags: .*$", f"tags: [{step.word}]", text, count=1,
+                                   flags=re.M))
             return {"/tags/", f"/tags/{step.word}/", "/atom.xml", "/sitemap.xml"} | self.tag_pages()
         if kind == "draft":
             if "draft: true" in text:
@@ -135,9 +139,12 @@ class Sandbox:
             path.write_text(path.read_text() + f"/* {step.word} {self.counter} */\n")
             return {"/static/site.css"}
         if kind == "config":
-            path = self.site / "settings.py"
-            path.write_text(f'BASE_URL = "https://example.org/"\nSITE_NAME = "{step.word}"\n')
+            os.environ[NAME_VARIABLE] = f"{step.word} {self.counter}"
             return self.html_pages() | {"/atom.xml"}
+        if kind == "settings":  # a file app.py reads as it imports: as good as code
+            path = self.site / "settings.py"
+            path.write_text(path.read_text() + f"# {step.word} {self.counter}\n")
+            return None
         if kind == "code":
             path = self.site / "app.py"
             path.write_text(path.read_text() + f"\n# {step.word} {self.counter}\n")
@@ -175,8 +182,8 @@ class Sandbox:
 
 
 EDITS = st.sampled_from(["add", "delete", "rename", "body", "title", "date", "tags", "draft",
-                         "template", "include", "static", "config", "code", "wiki-text",
-                         "wiki-link"])
+                         "template", "include", "static", "config", "settings", "code",
+                         "wiki-text", "wiki-link"])
 STEPS = st.lists(st.builds(Step, EDITS, st.integers(0, 50),
                            st.sampled_from(["alpha", "beta", "delta", "omega"])),
                  min_size=1, max_size=4)
@@ -187,7 +194,14 @@ STEPS = st.lists(st.builds(Step, EDITS, st.integers(0, 50),
 @given(steps=STEPS)
 def test_incremental_builds_equal_clean_builds_and_render_only_what_an_edit_touches(
         tmp_path_factory, steps):
-    box = Sandbox(tmp_path_factory.mktemp("incremental"))
+    os.environ.pop(NAME_VARIABLE, None)
+    try:
+        check_steps(Sandbox(tmp_path_factory.mktemp("incremental")), steps)
+    finally:
+        os.environ.pop(NAME_VARIABLE, None)
+
+
+def check_steps(box: Sandbox, steps: list[Step]) -> None:
     for step in steps:
         before_tree, before_files = tree(box.out), url_files(box.last)
         reach = box.apply(step)

@@ -122,16 +122,18 @@ def header_change(old: dict[str, Any], new: dict[str, Any]) -> str | None:
 
 def code_fingerprints(site: Site) -> dict[str, bytes]:
     """The fingerprint of each of the site's own Python modules (app.py and the
-    modules from its folder it imports), by path relative to the site."""
+    modules from its folder it imports), and of each file read while they
+    imported, by path relative to the site."""
     root = str(site.root_path)
-    found: dict[str, bytes] = {}
+    paths = set(site.import_files)
     for module in list(sys.modules.values()):
         filename = getattr(module, "__file__", None)
-        if not filename:
-            continue
-        path = os.path.realpath(filename)
-        if path.startswith(root + os.sep) and not _installed(path[len(root):]):
-            found[relative_path(path, root)] = file_digest(path)
+        if filename:
+            paths.add(os.path.realpath(filename))
+    cache = str(site.cache_path(""))
+    found = {relative_path(path, root): file_digest(path) for path in paths
+             if path.startswith(root + os.sep) and not path.startswith(cache)
+             and not _installed(path[len(root):])}
     return dict(sorted(found.items()))
 
 

@@ -1,11 +1,15 @@
 """A blog and a wiki for the incremental-build property test: every kind of fact."""
 
+import os
+
 from sitegen import Site, abort, render_template
 from sitegen.feeds import atom_feed
 from sitegen.sitemap import add_sitemap
 
 site = Site(__name__)
 site.config.from_pyfile("settings.py")
+# Config that is not code: a value the environment gives (CI sets it, say).
+site.config["SITE_NAME"] = os.environ.get("INCREMENTAL_SITE_NAME", "Incremental")
 posts = site.pages("content/posts", endpoint="post")
 wiki = site.pages("content/wiki", endpoint="wiki_page")
 pager = posts.paginate(2, endpoint="index")

@@ -1,2 +1,1 @@
 BASE_URL = "https://example.org/"
-SITE_NAME = "Incremental"
