@@ -78,7 +78,7 @@ def build(site_dir: Path, app_spec: str | None, output: Path | None, base_url: s
                                   future=future)
         progress = None if quiet or not sys.stderr.isatty() else _Progress()
         result = build_site(spec, output, strict=strict, clean=clean, progress=progress,
-                            on_wait=None if quiet else _waiting)
+                            on_wait=None if quiet else _waiting, explain=explain_urls)
         if progress is not None:
             progress.done()
         if report_file is not None:

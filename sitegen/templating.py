@@ -14,7 +14,7 @@ from collections.abc import Iterable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-from jinja2.bccache import FileSystemBytecodeCache
+from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
 from .context import current_record, current_site, request
 
@@ -49,15 +49,36 @@ def create_jinja_env(site: Site) -> RecordingEnvironment:
     from .helpers import url_for
 
     cache_dir = site.cache_path("jinja")
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        bytecode_cache: jinja2.BytecodeCache | None = _BytecodeCache(str(cache_dir))
+    except OSError:  # no cache folder: templates compile on each build, no more
+        bytecode_cache = None
     env = RecordingEnvironment(
         loader=jinja2.FileSystemLoader(site.template_folder),
         autoescape=jinja2.select_autoescape(["html", "htm", "xml"]),
-        bytecode_cache=FileSystemBytecodeCache(str(cache_dir)),
+        bytecode_cache=bytecode_cache,
         auto_reload=site.auto_reload,
     )
     env.globals.update(url_for=url_for, config=site.config, request=request)
     return env
+
+
+class _BytecodeCache(FileSystemBytecodeCache):
+    """Jinja's compiled templates on disk; a cache that cannot be read or written
+    is a miss, never an error."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, ValueError, EOFError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 def render_template(template_name_or_list: str | jinja2.Template | list[str],

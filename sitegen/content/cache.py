@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import threading
 import weakref
@@ -97,13 +98,23 @@ class ParseCache:
                     self._db = _connect(self.path)
                     weakref.finalize(self, self._db.close)
                     break
-                except sqlite3.DatabaseError:
-                    if attempt == 0:
-                        self.path.unlink(missing_ok=True)
                 except (OSError, sqlite3.Error):
-                    break
+                    if attempt == 1 or not _remove(self.path):
+                        break
             self._unusable = self._db is None
         return self._db
+
+
+def _remove(path: Path) -> bool:
+    """Remove whatever stands where the cache file should be; whether that worked."""
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+    except OSError:
+        return False
+    return True
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -365,6 +365,10 @@ class Pages(PageSet):
                     self._scanned = False
         return hit
 
+    def all_pages(self) -> list[Page]:
+        """Every page of the folder, drafts and future pages too (nothing is recorded)."""
+        return list(self._load().values())
+
     def visible(self) -> list[Page]:
         """The pages a build publishes, in order (nothing is recorded)."""
         return self._cached("visible", self._visible)  # type: ignore[no-any-return]

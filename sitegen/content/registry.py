@@ -178,7 +178,7 @@ class SiteContent:
 
     def page_fact(self, fact: Fact) -> bytes:
         """The fingerprint of one field of one page (see ``Page``)."""
-        page = self.page_at(os.path.normpath(os.path.join(self.site.root_path, fact.subject)))
+        page = self.memo(self._memo, "pages by name", self._pages_by_name).get(fact.subject)
         if page is None:
             return MISSING
         field = fact.detail
@@ -208,6 +208,11 @@ class SiteContent:
         if field == "backlinks":
             return value_digest([p.display_path for p in self.links().backlinks(page)])
         return digest("unknown page field", field)
+
+    def _pages_by_name(self) -> dict[str, Page]:
+        """Every page (visible or not) by its site-relative source path, as facts name it."""
+        return {page.display_path: page for collection in self.collections
+                for page in collection.all_pages()}
 
     def listing_fact(self, fact: Fact) -> bytes:
         """The fingerprint of a query's result: which pages, in which order."""

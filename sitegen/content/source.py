@@ -79,6 +79,8 @@ class Source:
     #: The fingerprint of the body's text.
     body_hash: bytes = b""
     _body: str | None = field(default=None, repr=False, compare=False)
+    #: The file's key in the source index (its path relative to the site).
+    index_key: str = field(default="", repr=False, compare=False)
 
     @property
     def body(self) -> str:

@@ -54,18 +54,23 @@ class SourceIndex:
         self._entries: dict[str, _Entry] = {}
         self._trusted_before = 0
         self._dirty = False
+        self._seen: set[str] = set()
         self._load()
 
     def read(self, path: Path, display: str) -> Source:
         """The source at ``path``: from the index when its size and mtime match."""
         key = os.path.relpath(path, self.root)
+        self._seen.add(key)
         stat = path.stat()
         entry = self._entries.get(key)
         if entry is not None and entry.size == stat.st_size and \
                 entry.mtime_ns == stat.st_mtime_ns and entry.mtime_ns < self._trusted_before:
-            return Source(path, dict(entry.meta), entry.body_line, entry.front_matter,
-                          entry.body_hash)
+            source = Source(path, dict(entry.meta), entry.body_line, entry.front_matter,
+                            entry.body_hash)
+            source.index_key = key
+            return source
         source = read_source(path, display)
+        source.index_key = key
         self._entries[key] = _Entry(stat.st_size, stat.st_mtime_ns, dict(source.meta),
                                     source.body_line, source.front_matter, source.body_hash)
         self._dirty = True
@@ -73,29 +78,26 @@ class SourceIndex:
 
     def heading(self, source: Source) -> str | None:
         """The first ``# heading`` of ``source``'s body, or ``UNKNOWN`` before a parse."""
-        entry = self._entries.get(os.path.relpath(source.path, self.root))
+        entry = self._entries.get(source.index_key)
         if entry is None or entry.body_hash != source.body_hash:
             return UNKNOWN
         return entry.heading
 
     def note_heading(self, source: Source, heading: str | None) -> None:
         """Remember the first heading a parse found in ``source``'s body."""
-        entry = self._entries.get(os.path.relpath(source.path, self.root))
+        entry = self._entries.get(source.index_key)
         if entry is not None and entry.body_hash == source.body_hash and \
                 entry.heading != heading:
             entry.heading = heading
             self._dirty = True
 
-    def forget(self, keep: set[str]) -> None:
-        """Drop the entries of files that are no longer content (``keep``: absolute paths)."""
-        relative = {os.path.relpath(p, self.root) for p in keep}
-        for key in [k for k in self._entries if k not in relative]:
-            del self._entries[key]
-            self._dirty = True
-
     def save(self) -> None:
-        """Write the index if it changed."""
-        if not self._dirty:
+        """Write the index if it changed, without the files this process never read
+        (deleted or renamed since)."""
+        gone = [key for key in self._entries if key not in self._seen]
+        for key in gone:
+            del self._entries[key]
+        if not (self._dirty or gone):
             return
         entries = {key: (e.size, e.mtime_ns, e.meta, e.body_line, e.front_matter, e.body_hash,
                          e.heading) for key, e in self._entries.items()}

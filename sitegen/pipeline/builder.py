@@ -21,17 +21,17 @@ Python (tests, scripts) as from the shell.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import mime
 from ..app import Site
 from ..context import BuiltPage
-from ..errors import BrokenLinkError, OutputError, StrictModeError
+from ..errors import BrokenLinkError, OutputError, SitegenError, StrictModeError
 from ..fingerprint import digest
 from ..record import Fact
-from ..urls import NOT_FOUND_PAGE
+from ..urls import NOT_FOUND_PAGE, normalize_url
 from .discover import UrlQueue, seed_urls
 from .facts import FactCache, fact_order, header_change, make_header
 from .output import OutputClaims, OutputTree, Placed, WriteStats, check_output_folder
@@ -95,12 +95,15 @@ def _count(number: int, noun: str) -> str:
 
 def build(site: Site | SiteSpec, output: str | Path | None = None, *, strict: bool = False,
           clean: bool = False, progress: Progress | None = None,
-          on_wait: Callable[[Path], None] | None = None) -> BuildResult:
+          on_wait: Callable[[Path], None] | None = None,
+          explain: Iterable[str] = ()) -> BuildResult:
     """Build the site (a loaded ``Site``, or the spec to load it from) into ``output``
     (default ``SITE_DIR/build``).
 
     Only the URLs whose dependencies changed since the last build into the same
-    folder are rendered; ``clean=True`` renders every URL.  Raises
+    folder are rendered; ``clean=True`` renders every URL.  ``explain`` names URLs
+    the caller will ask about (``--explain``): one the build does not have is an
+    error before anything is written.  Raises
     :class:`~sitegen.SitegenError` for anything the user must fix; the previous
     output is then left untouched.
     """
@@ -122,6 +125,8 @@ def build(site: Site | SiteSpec, output: str | Path | None = None, *, strict: bo
         run.render_pages(progress)
         run.render_aggregates(progress)
         warnings = run.check(strict)
+        for url in explain:
+            run.find(url)
         stats = tree.commit()
         run.state().save(state_file)
     site.save_caches()
@@ -304,6 +309,19 @@ class BuildRun:
                 hint="fix them, or build without --strict",
             )
         return warnings
+
+    def find(self, url: str) -> BuiltUrl:
+        """The built ``url`` (as a user writes it); an error naming close ones if none."""
+        built = self.urls.get(normalize_url(url))
+        if built is None:
+            stem = url.rstrip("/")
+            close = sorted(u for u in self.urls if stem and u.startswith(stem))[:5]
+            raise SitegenError(
+                f"The build has no URL {url!r}.",
+                details=[f"did you mean {u}?" for u in close],
+                hint="give a site-local URL as the build writes it, e.g. /blog/hello/",
+            )
+        return built
 
     def check_links(self) -> None:
         broken = [u for u in self.urls.values() if not _ok(u)]

@@ -42,15 +42,9 @@ def write_report(result: BuildResult, path: str | Path) -> None:
 
 
 def explain(result: BuildResult, url: str) -> str:
-    """What the build did with ``url``, as one line for the terminal."""
-    built = result.urls.get(normalize_url(url))
-    if built is None:
-        close = sorted(u for u in result.urls if u.startswith(url.rstrip("/")))[:5]
-        raise SitegenError(
-            f"The build has no URL {url!r}.",
-            details=[f"did you mean {u}?" for u in close],
-            hint="give a site-local URL as the build writes it, e.g. /blog/hello/",
-        )
+    """What the build did with ``url`` (one it has: see ``build(explain=...)``), as one
+    line for the terminal."""
+    built = result.urls[normalize_url(url)]
     what = f"rendered: {built.reason}" if built.action == "rendered" else \
         "reused: no fact it depends on changed"
     return f"{built.url} → {built.path} ({built.status}, {built.kind}); {what}"

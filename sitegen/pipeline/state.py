@@ -78,22 +78,69 @@ class BuildState:
 
     @classmethod
     def load(cls, path: Path) -> BuildState | None:
-        """The state saved at ``path``; None when there is none this version can trust."""
+        """The state saved at ``path``; None when there is none this version can trust
+        (any value of another shape than this version writes means none)."""
         data = read_cache(path)
-        try:
-            version, header, facts, digests, entries, file_stats, written = data
-            if version != FORMAT or len(facts) != len(digests):
-                return None
-            state = cls(dict(header), [Fact(*f) for f in facts], list(digests),
-                        {}, dict(file_stats), int(written))
-            for values in entries:
-                entry = Entry(*values)
-                if any(not 0 <= i < len(facts) for i in entry.facts):
-                    return None
-                state.entries[entry.url] = entry
-        except (TypeError, ValueError):
+        if not (isinstance(data, tuple) and len(data) == 7 and data[0] == FORMAT):
             return None
+        _, header, facts, digests, entries, file_stats, written = data
+        if not (_header_ok(header) and isinstance(facts, list) and isinstance(digests, list)
+                and len(facts) == len(digests) and all(_fact_ok(f) for f in facts)
+                and all(isinstance(d, bytes) for d in digests)
+                and isinstance(entries, list) and isinstance(file_stats, dict)
+                and all(_stat_ok(k, v) for k, v in file_stats.items())
+                and isinstance(written, int)):
+            return None
+        state = cls(header, [Fact(*f) for f in facts], digests, {}, file_stats, written)
+        for values in entries:
+            if not _entry_ok(values, len(facts)):
+                return None
+            entry = Entry(*values)
+            state.entries[entry.url] = entry
         return state
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, (tuple, list)) and all(isinstance(v, str) for v in value)
+
+
+def _digests_by_name(value: object) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, bytes) for k, v in value.items())
+
+
+def _header_ok(header: object) -> bool:
+    return (isinstance(header, dict) and _strings(header.get("versions"))
+            and _digests_by_name(header.get("code"))
+            and _digests_by_name(header.get("settings"))
+            and isinstance(header.get("base_url"), str))
+
+
+def _fact_ok(fact: object) -> bool:
+    return isinstance(fact, tuple) and len(fact) == 3 and _strings(fact)
+
+
+def _stat_ok(key: object, value: object) -> bool:
+    return (isinstance(key, str) and isinstance(value, tuple) and len(value) == 3
+            and isinstance(value[0], int) and isinstance(value[1], int)
+            and isinstance(value[2], bytes))
+
+
+def _optional_str(value: object) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _entry_ok(values: object, facts: int) -> bool:
+    if not (isinstance(values, tuple) and len(values) == 13):
+        return False
+    (url, path, status, mimetype, kind, location, endpoint, links, warnings, ids, size,
+     mtime, source) = values
+    return (isinstance(url, str) and isinstance(path, str) and isinstance(status, int)
+            and isinstance(mimetype, str) and kind in ("page", "redirect", "file")
+            and _optional_str(location) and _optional_str(endpoint) and _strings(links)
+            and _strings(warnings) and isinstance(ids, tuple)
+            and all(isinstance(i, int) and 0 <= i < facts for i in ids)
+            and isinstance(size, int) and isinstance(mtime, int) and _optional_str(source))
 
 
 def state_path(cache_folder: Path, site_root: Path, output: Path) -> Path:
