@@ -236,6 +236,22 @@ def test_a_markdown_edit_reloads_the_post_and_not_other_pages(markdown):
     about.expect("reload")  # the first event it gets
 
 
+def test_a_body_edit_re_renders_the_post_but_not_an_open_list_of_titles(markdown):
+    """The preview asks what an incremental build asks: did one of the page's facts change?
+    The home page lists titles, so a body edit leaves it alone; a title edit does not."""
+    site, server = markdown
+    post = open_page(server, "/posts/hello/")
+    home = open_page(server, "/")
+    source = site / "content/posts/hello.md"
+    edit(source, source.read_text() + "\nA new closing line.\n")
+    post.expect("reload")
+    line = server.wait_for_log(lambda line: "content/posts/hello.md changed" in line)
+    assert "1 open page re-rendered, 1 reloaded" in line
+    edit(source, source.read_text().replace("title: ", "title: Renamed ", 1))
+    home.expect("reload")
+    assert b"Renamed " in server.get("/").body
+
+
 def test_bad_front_matter_is_an_overlay_naming_file_and_line(markdown):
     site, server = markdown
     post = open_page(server, "/posts/second/")
