@@ -1,7 +1,10 @@
 """Field Notes: a blog and a wiki, written as a sitegen site.
 
 ``sitegen build example_site`` renders it into ``example_site/build``;
-``sitegen serve example_site`` previews it.
+``sitegen serve example_site`` previews it.  Build it twice: the second build
+renders nothing and reuses every file.  Edit a post's body and build with
+``--report report.json``: only that post and the pages that show its body or
+summary are rendered, each with the reason (``page content/posts/...: body``).
 """
 
 from sitegen import Site, abort, render_template
