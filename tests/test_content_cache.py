@@ -113,3 +113,31 @@ def test_a_damaged_cache_file_is_started_afresh(copy_site, cli, tmp_path):
     cache.write_bytes(b"this is not a database" * 100)
     build(cli, site, tmp_path / "out")
     assert len(cache_entries(site)) == 5
+
+
+def test_a_forked_process_opens_its_own_cache_connection(copy_site, tmp_path):
+    """A worker forked from a process that used the parse cache must not share its
+    SQLite connection (sharing one across processes corrupts it)."""
+    import os
+
+    from sitegen.content.cache import ParseCache
+    from sitegen.content.markup import MarkdownRenderer
+
+    renderer = MarkdownRenderer.from_config({})
+    cache = ParseCache(tmp_path / "markdown", renderer.fingerprint)
+    parsed = renderer.parse("# Title\n\nBody.\n")
+    cache.store(cache.key(b"body-one"), parsed)
+    parent = cache._database()
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its own connection, which sees the parent's entry
+        try:
+            ok = cache._database() is not parent and cache.load(cache.key(b"body-one")) == parsed
+            cache.store(cache.key(b"body-two"), parsed)
+            os.write(writer, b"1" if ok else b"0")
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    assert os.read(reader, 1) == b"1"
+    assert cache._database() is parent
+    assert cache.load(cache.key(b"body-two")) == parsed  # the child's write arrived
