@@ -104,6 +104,8 @@ class Site:
         self.extensions: dict[str, Any] = {}
         self._forget_hooks: list[Callable[[set[str]], None]] = []
         self._save_hooks: list[Callable[[], None]] = []
+        #: Set by :meth:`ignore_caches`: parts of the site read none of their caches.
+        self.caches_ignored = False
         #: Functions that add rules known only once content is read (aliases).
         #: :meth:`prepare` runs them all before the first URL renders.
         self.route_loaders: list[Callable[[], None]] = []
@@ -314,6 +316,11 @@ class Site:
         """Write what the site's parts keep between builds (content indexes)."""
         for hook in self._save_hooks:
             hook()
+
+    def ignore_caches(self) -> None:
+        """Read nothing that earlier builds cached (``--clean``); caches are still
+        written, for the next build."""
+        self.caches_ignored = True
 
     # -- phases --------------------------------------------------------------
 

@@ -16,6 +16,8 @@ from typing import Any
 
 #: The libraries whose versions change what a build writes.
 LIBRARIES = ("sitegen", "markdown", "pygments", "jinja2", "werkzeug", "markupsafe")
+#: Types whose repr is the same in every process.
+_PLAIN = frozenset({str, int, bool, float, type(None), bytes})
 #: Bytes that stand for "there is no such thing" (a missing file or key).
 MISSING = b"\0missing"
 
@@ -32,7 +34,8 @@ def digest(*parts: str | bytes) -> bytes:
 
 def value_digest(value: Any) -> bytes:
     """The digest of a config or front matter value, by its stable repr."""
-    return digest(stable_repr(value))
+    return hashlib.blake2b(stable_repr(value).encode("utf-8", "surrogatepass"),
+                           digest_size=16).digest()
 
 
 def file_digest(path: str) -> bytes:
@@ -50,6 +53,8 @@ def file_digest(path: str) -> bytes:
 def stable_repr(value: Any) -> str:
     """A repr that is the same in every process: functions by name, not address,
     dicts and sets in sorted order."""
+    if type(value) in _PLAIN:
+        return repr(value)
     if isinstance(value, dict):
         items = sorted((stable_repr(k), stable_repr(v)) for k, v in value.items())
         return "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"

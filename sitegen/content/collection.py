@@ -450,14 +450,15 @@ class Pages(PageSet):
 
 def _markdown_files(folder: Path) -> Iterator[tuple[str, Path]]:
     """``(path without its ending, file)`` for every content file below ``folder``, sorted."""
-    for parent, dirs, files in os.walk(folder):
+    top = str(folder)
+    for parent, dirs, files in os.walk(top):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        below = parent[len(top) + 1:].replace(os.sep, "/")
+        prefix = below + "/" if below else ""
         for name in sorted(files):
             stem = page_key(name)
             if stem is not None and not name.startswith("."):
-                path = Path(parent, name)
-                rel = path.relative_to(folder).as_posix()
-                yield rel[: len(rel) - len(name) + len(stem)], path
+                yield prefix + stem, Path(parent, name)
 
 
 def _ordered(pages: list[Page]) -> list[Page]:

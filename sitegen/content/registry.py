@@ -68,8 +68,9 @@ class SiteContent:
         self._cache: ParseCache | None = None
         self._parses: OrderedDict[tuple[str, bytes], Parsed] = OrderedDict()
         self._memo: dict[str, tuple[Stamp, Any, RenderRecord]] = {}
+        self._by_name: tuple[int, dict[str, Page]] = (-1, {})
         self.sources = SourceIndex(site.cache_path("content") / "sources.pickle",
-                                   site.root_path)
+                                   site.root_path, lambda: not site.caches_ignored)
         site.on_forget(self.forget)
         site.on_save(self.sources.save)
         site.fact_sources[PAGE] = self.page_fact
@@ -101,7 +102,7 @@ class SiteContent:
             if self._cache is None:
                 self._cache = ParseCache(self.site.cache_path("markdown"), renderer.fingerprint)
             cache_key = self._cache.key(source.body_hash)
-            parsed = self._cache.load(cache_key)
+            parsed = None if self.site.caches_ignored else self._cache.load(cache_key)
             if parsed is None:
                 parsed = renderer.parse(source.body)
                 self._cache.store(cache_key, parsed)
@@ -114,7 +115,7 @@ class SiteContent:
 
     def heading(self, page: Page) -> str | None:
         """The first ``# heading`` of ``page``: from the source index, else its parse."""
-        heading = self.sources.heading(page.source)
+        heading = UNKNOWN if self.site.caches_ignored else self.sources.heading(page.source)
         return self.parsed(page).title if heading == UNKNOWN else heading
 
     # -- state -------------------------------------------------------------
@@ -178,7 +179,9 @@ class SiteContent:
 
     def page_fact(self, fact: Fact) -> bytes:
         """The fingerprint of one field of one page (see ``Page``)."""
-        page = self.memo(self._memo, "pages by name", self._pages_by_name).get(fact.subject)
+        if self._by_name[0] != self.generation:
+            self._by_name = (self.generation, self._pages_by_name())
+        page = self._by_name[1].get(fact.subject)
         if page is None:
             return MISSING
         field = fact.detail
@@ -210,7 +213,8 @@ class SiteContent:
         return digest("unknown page field", field)
 
     def _pages_by_name(self) -> dict[str, Page]:
-        """Every page (visible or not) by its site-relative source path, as facts name it."""
+        """Every page (visible or not) by its site-relative source path, as facts name
+        it; the pages read stay the same until the generation changes."""
         return {page.display_path: page for collection in self.collections
                 for page in collection.all_pages()}
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,10 +46,23 @@ class _Entry:
     heading: str | None = UNKNOWN
 
 
+def _entry_ok(values: object) -> bool:
+    if not (isinstance(values, tuple) and len(values) == 7):
+        return False
+    size, mtime_ns, meta, body_line, front_matter, body_hash, heading = values
+    return (isinstance(size, int) and isinstance(mtime_ns, int) and isinstance(meta, dict)
+            and all(isinstance(k, str) for k in meta) and isinstance(body_line, int)
+            and body_line >= 1 and isinstance(front_matter, str)
+            and isinstance(body_hash, bytes) and (heading is None or isinstance(heading, str)))
+
+
 class SourceIndex:
     """Content files by path (site-relative), read again only when they changed."""
 
-    def __init__(self, path: Path, root: Path) -> None:
+    def __init__(self, path: Path, root: Path,
+                 trusted: Callable[[], bool] = lambda: True) -> None:
+        #: False: every file is read as if the index were empty (``--clean``).
+        self.trusted = trusted
         self.path = path
         self.root = str(root)
         self._entries: dict[str, _Entry] = {}
@@ -63,7 +77,7 @@ class SourceIndex:
         self._seen.add(key)
         stat = path.stat()
         entry = self._entries.get(key)
-        if entry is not None and entry.size == stat.st_size and \
+        if entry is not None and entry.size == stat.st_size and self.trusted() and \
                 entry.mtime_ns == stat.st_mtime_ns and entry.mtime_ns < self._trusted_before:
             source = Source(path, dict(entry.meta), entry.body_line, entry.front_matter,
                             entry.body_hash)
@@ -106,10 +120,13 @@ class SourceIndex:
 
     def _load(self) -> None:
         data = read_cache(self.path)
-        try:
-            version, written, entries = data
-            if version == FORMAT:
-                self._entries = {key: _Entry(*values) for key, values in entries.items()}
-                self._trusted_before = written - RACY_NS
-        except (TypeError, ValueError):  # no cache, or not one of ours
-            self._entries = {}
+        if not (isinstance(data, tuple) and len(data) == 3 and data[0] == FORMAT
+                and isinstance(data[1], int) and isinstance(data[2], dict)):
+            return  # no index, or not one of this version's
+        entries = {}
+        for key, values in data[2].items():
+            if not (isinstance(key, str) and _entry_ok(values)):
+                return  # any entry of another shape: the index is not ours
+            entries[key] = _Entry(*values)
+        self._entries = entries
+        self._trusted_before = data[1] - RACY_NS

@@ -116,6 +116,8 @@ def build(site: Site | SiteSpec, output: str | Path | None = None, *, strict: bo
     protected += [Path(p) for p in site.source_folders]
     check_output_folder(out, site.root_path, protected)
     site.auto_reload = False
+    if clean:
+        site.ignore_caches()
     prepare(site)
     keep = site.config.get("KEEP_FILES") or ()
     with OutputTree(out, keep, on_wait=on_wait) as tree:
@@ -128,7 +130,9 @@ def build(site: Site | SiteSpec, output: str | Path | None = None, *, strict: bo
         for url in explain:
             run.find(url)
         stats = tree.commit()
-        run.state().save(state_file)
+        state = run.state()
+        if previous is None or stats.written or stats.removed or state != previous:
+            state.save(state_file)
     site.save_caches()
     return BuildResult(out, run.urls, warnings, stats, time.perf_counter() - started,
                        run.counts())
@@ -355,8 +359,11 @@ class BuildRun:
 
     def state(self) -> BuildState:
         """The records of this build, with every fact's fingerprint, for the next one."""
+        previous = self.previous
+        unchanged = previous is not None and self.facts.file_stats == previous.file_stats
         state = BuildState(self.header, file_stats=self.facts.file_stats,
-                           written_ns=time.time_ns())
+                           written_ns=previous.written_ns if unchanged and previous
+                           else time.time_ns())
         index: dict[Fact, int] = {}
         for url, entry in self._entries.items():
             ids = []

@@ -16,7 +16,6 @@ keeps two builds of one output from sharing its staging folder.
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import filecmp
 import functools
@@ -515,6 +514,8 @@ def _remove_tree(folder: Path) -> None:
 @functools.cache
 def _renameat2_call() -> Callable[[bytes, bytes, int], int] | None:
     """glibc's ``renameat2``, else the raw system call; None off Linux."""
+    import ctypes
+
     if not sys.platform.startswith("linux"):
         return None
     try:
@@ -542,6 +543,8 @@ def _renameat2(old: str, new: str, flags: int) -> None:
     if call is None:
         raise OSError(errno.ENOSYS, "renameat2 is not available here", old)
     if call(os.fsencode(old), os.fsencode(new), flags) != 0:
+        import ctypes
+
         code = ctypes.get_errno()
         raise OSError(code, os.strerror(code), old, None, new)
 
@@ -555,6 +558,7 @@ def _lock(path: Path, on_wait: Callable[[Path], None] | None) -> int:
     The holder deletes the file as it lets go, so a waiter that wakes on a
     deleted file tries again rather than share the lock with a newcomer.
     """
+
     waited = False
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | _O_CLOEXEC, 0o644)

@@ -111,6 +111,7 @@ def _digests_by_name(value: object) -> bool:
 
 def _header_ok(header: object) -> bool:
     return (isinstance(header, dict) and _strings(header.get("versions"))
+            and all("==" in version for version in header["versions"])
             and _digests_by_name(header.get("code"))
             and _digests_by_name(header.get("settings"))
             and isinstance(header.get("base_url"), str))
@@ -126,6 +127,13 @@ def _stat_ok(key: object, value: object) -> bool:
             and isinstance(value[2], bytes))
 
 
+def _output_path_ok(path: object) -> bool:
+    """A path inside the output folder, written as the build writes them."""
+    return (isinstance(path, str) and path != "" and not path.startswith("/")
+            and "\\" not in path and "\0" not in path
+            and all(part not in ("", ".", "..") for part in path.split("/")))
+
+
 def _optional_str(value: object) -> bool:
     return value is None or isinstance(value, str)
 
@@ -135,7 +143,7 @@ def _entry_ok(values: object, facts: int) -> bool:
         return False
     (url, path, status, mimetype, kind, location, endpoint, links, warnings, ids, size,
      mtime, source) = values
-    return (isinstance(url, str) and isinstance(path, str) and isinstance(status, int)
+    return (isinstance(url, str) and _output_path_ok(path) and isinstance(status, int)
             and isinstance(mimetype, str) and kind in ("page", "redirect", "file")
             and _optional_str(location) and _optional_str(endpoint) and _strings(links)
             and _strings(warnings) and isinstance(ids, tuple)
