@@ -19,8 +19,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import ContentError
 from ..fingerprint import digest
 
@@ -29,10 +27,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-try:
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
-except AttributeError:  # PyYAML without libyaml
-    _Loader = yaml.SafeLoader
 
 #: The endings of content files: ``.md``, and Jekyll's ``.markdown``.
 PAGE_SUFFIXES = (".md", ".markdown")
@@ -155,8 +149,11 @@ def split_front_matter(text: str, path: Path, display: str) -> Source:
 
 
 def _parse_yaml(block: str, display: str) -> dict[str, Any]:
+    import yaml  # imported by the first file read: a rebuild that reads none needs none
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where it is there
     try:
-        data = yaml.load(block, Loader=_Loader)
+        data = yaml.load(block, Loader=loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 2 if mark is not None else 2
