@@ -44,26 +44,8 @@ Progress = Callable[[int, int], None]
 NEW_URL = "new URL"
 
 
-@dataclass
-class BuiltUrl:
-    """One URL of a build: what was written for it, and why it was or was not rendered."""
-
-    url: str
-    path: str
-    status: int
-    mimetype: str
-    #: ``page``, ``redirect`` or ``file``.
-    kind: str
-    location: str | None
-    endpoint: str | None
-    #: ``rendered``, or ``reused`` (carried over from the previous output unrendered).
-    action: str
-    #: Why it was rendered: ``new URL``, or the first fact that changed.
-    reason: str | None = None
-
-    @property
-    def is_redirect(self) -> bool:
-        return self.kind == "redirect"
+#: One URL of a build: what was written for it, and why it was or was not rendered.
+BuiltUrl = Entry
 
 
 @dataclass
@@ -177,6 +159,7 @@ class BuildRun:
         self.tree = tree
         self.renderer = Renderer(site)
         self.queue = UrlQueue()
+        #: Every URL so far, rendered or reused, as the state will keep it.
         self.urls: dict[str, BuiltUrl] = {}
         self.kept: dict[str, Rendered] = {}
         self.header = make_header(site)
@@ -188,9 +171,7 @@ class BuildRun:
         self.facts = FactCache(site, previous.file_stats if previous else None,
                                previous.written_ns if previous else 0)
         self.claims = OutputClaims()
-        self._entries: dict[str, Entry] = {}
         self._facts_of: dict[str, tuple[Fact, ...]] = {}
-        self._warnings: dict[str, tuple[str, ...]] = {}
         self._aggregates: list[str] = []
         self._type_warnings: list[str] = []
 
@@ -292,11 +273,8 @@ class BuildRun:
               reason: str | None) -> None:
         if placed is not None:
             entry.size, entry.mtime_ns = placed.size, placed.mtime_ns
-        self._entries[entry.url] = entry
-        self._warnings[entry.url] = entry.warnings
-        self.urls[entry.url] = BuiltUrl(entry.url, entry.path, entry.status, entry.mimetype,
-                                        entry.kind, entry.location, entry.endpoint, action,
-                                        reason)
+        entry.action, entry.reason = action, reason
+        self.urls[entry.url] = entry
 
     # -- phase 5: checks and the records -----------------------------------
 
@@ -334,8 +312,8 @@ class BuildRun:
 
     def warnings(self) -> list[str]:
         found: list[str] = []
-        for url in sorted(self._warnings):
-            found += [f"{url}: {w}" for w in self._warnings[url]]
+        for url in sorted(self.urls):
+            found += [f"{url}: {w}" for w in self.urls[url].warnings]
         used = {u.endpoint for u in self.urls.values() if u.status == 200}
         for rule in sorted(self.site.url_map.iter_rules(), key=lambda r: r.rule):
             if rule.arguments and "GET" in (rule.methods or ()) \
@@ -365,7 +343,7 @@ class BuildRun:
                            written_ns=previous.written_ns if unchanged and previous
                            else time.time_ns())
         index: dict[Fact, int] = {}
-        for url, entry in self._entries.items():
+        for url, entry in self.urls.items():
             ids = []
             for fact in self._facts_of.get(url, ()):
                 number = index.get(fact)
@@ -387,7 +365,7 @@ class BuildRun:
 
     def _broken_links(self, broken: list[BuiltUrl]) -> BrokenLinkError:
         referrers: dict[str, list[str]] = {u.url: [] for u in broken}
-        for url, entry in self._entries.items():
+        for url, entry in self.urls.items():
             for link in entry.links:
                 if link in referrers:
                     referrers[link].append(url)

@@ -29,7 +29,8 @@ FORMAT = 1
 
 @dataclass
 class Entry:
-    """One URL as the build wrote it."""
+    """One URL as the build wrote it, and (for this build only, never saved) whether
+    it was rendered or reused, and why."""
 
     url: str
     #: The output file, relative to the output folder.
@@ -49,8 +50,17 @@ class Entry:
     mtime_ns: int = -1
     #: For a static file: its source, relative to the site folder.
     source_file: str | None = None
+    #: ``rendered``, or ``reused`` (carried over from the previous output unrendered).
+    action: str = "rendered"
+    #: Why it was rendered: ``new URL``, or the first fact that changed.
+    reason: str | None = None
+
+    @property
+    def is_redirect(self) -> bool:
+        return self.kind == "redirect"
 
     def as_tuple(self) -> tuple[Any, ...]:
+        """The fields a state saves (what the next build may reuse)."""
         return (self.url, self.path, self.status, self.mimetype, self.kind, self.location,
                 self.endpoint, self.links, self.warnings, self.facts, self.size,
                 self.mtime_ns, self.source_file)
