@@ -44,6 +44,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 GeneratorFunction = Callable[[], Iterable[Any]]
 FactSource = Callable[[Fact], bytes]
 
+#: How many built URLs ``url_for`` remembers (a navigation bar needs a handful;
+#: a site of 100,000 pages would otherwise keep every page's URL).
+URL_MEMO_SIZE = 20_000
 #: URLs under this prefix belong to the preview server.
 RESERVED_PREFIX = "/__sitegen/"
 #: The key under which a render's record travels in the WSGI environ.
@@ -432,6 +435,8 @@ class Site:
             url = adapter.build(endpoint, values, force_external=external)
             built = (url, normalize_url(self.local_path(url)))
             if key is not None:
+                if len(self._built_urls) >= URL_MEMO_SIZE:  # a big site: start afresh
+                    self._built_urls.clear()
                 self._built_urls[key] = built
         return built
 

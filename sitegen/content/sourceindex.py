@@ -84,6 +84,7 @@ class SourceIndex:
             source.index_key = key
             return source
         source = read_source(path, display)
+        source.drop_body()  # kept, 100,000 bodies would be half a gigabyte: read again to parse
         source.index_key = key
         self._entries[key] = _Entry(stat.st_size, stat.st_mtime_ns, dict(source.meta),
                                     source.body_line, source.front_matter, source.body_hash)

@@ -30,7 +30,6 @@ from ..app import Site
 from ..context import BuiltPage
 from ..errors import BrokenLinkError, OutputError, SitegenError, StrictModeError
 from ..fingerprint import digest
-from ..record import Fact
 from ..urls import NOT_FOUND_PAGE, normalize_url
 from .discover import UrlQueue, seed_urls
 from .facts import FactCache, fact_order, header_change, make_header
@@ -171,7 +170,6 @@ class BuildRun:
         self.facts = FactCache(site, previous.file_stats if previous else None,
                                previous.written_ns if previous else 0)
         self.claims = OutputClaims()
-        self._facts_of: dict[str, tuple[Fact, ...]] = {}
         self._aggregates: list[str] = []
         self._type_warnings: list[str] = []
 
@@ -228,7 +226,7 @@ class BuildRun:
         assert self.tree is not None
         if self.tree.old_stat(entry.path) != (entry.size, entry.mtime_ns):
             return "its output file changed since the last build"
-        self._facts_of[url] = tuple(facts)
+        entry.facts = tuple(self.facts.number(fact) for fact in facts)
         return None
 
     def _reuse(self, entry: Entry) -> None:
@@ -247,7 +245,7 @@ class BuildRun:
         entry = Entry(url, path, rendered.status, rendered.mimetype, rendered.kind,
                       rendered.location, record.endpoint, tuple(sorted(record.links)),
                       tuple(record.warnings), source_file=source)
-        self._facts_of[url] = tuple(sorted(record.facts, key=fact_order))
+        entry.facts = tuple(self.facts.number(f) for f in sorted(record.facts, key=fact_order))
         self.queue.add_links(record.links, url)
         if self.tree is None:
             self.kept[url] = rendered
@@ -336,22 +334,24 @@ class BuildRun:
             )
 
     def state(self) -> BuildState:
-        """The records of this build, with every fact's fingerprint, for the next one."""
+        """The records of this build, with every fact's fingerprint, for the next one
+        (only the facts some record holds)."""
         previous = self.previous
         unchanged = previous is not None and self.facts.file_stats == previous.file_stats
         state = BuildState(self.header, file_stats=self.facts.file_stats,
                            written_ns=previous.written_ns if unchanged and previous
                            else time.time_ns())
-        index: dict[Fact, int] = {}
+        renumbered: dict[int, int] = {}
+        table, digests = self.facts.table, self.facts.digests
         for url, entry in self.urls.items():
             ids = []
-            for fact in self._facts_of.get(url, ()):
-                number = index.get(fact)
-                if number is None:
-                    number = index[fact] = len(state.facts)
-                    state.facts.append(fact)
-                    state.digests.append(self.facts.digest(fact))
-                ids.append(number)
+            for number in entry.facts:
+                new = renumbered.get(number)
+                if new is None:
+                    new = renumbered[number] = len(state.facts)
+                    state.facts.append(table[number])
+                    state.digests.append(digests[number])
+                ids.append(new)
             entry.facts = tuple(ids)
             state.entries[url] = entry
         return state

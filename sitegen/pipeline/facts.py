@@ -39,13 +39,21 @@ def fact_order(fact: Fact) -> tuple[int, str, str]:
 
 
 class FactCache:
-    """The fingerprints of facts for one build of ``site``, each taken once."""
+    """The fingerprints of facts for one build of ``site``, each taken once.
+
+    It is also the build's table of facts: each fact gets a number the first
+    time it is seen, and records keep numbers, not facts, so a fact that a
+    thousand pages share (a layout, a collection's list) is held once.
+    """
 
     def __init__(self, site: Site, old_stats: dict[str, tuple[int, int, bytes]] | None = None,
                  old_written_ns: int = 0) -> None:
         self.site = site
         self.root = str(site.root_path)
-        self._digests: dict[Fact, bytes] = {}
+        self._numbers: dict[Fact, int] = {}
+        #: The facts numbered so far, and their fingerprints, by number.
+        self.table: list[Fact] = []
+        self.digests: list[bytes] = []
         self._old_stats = old_stats or {}
         self._trusted_before = old_written_ns - RACY_NS
         #: The stats taken this build, for the next one.
@@ -53,20 +61,27 @@ class FactCache:
         #: The manifest's fingerprint, once the pages it lists are built.
         self.manifest: bytes | None = None
 
-    def digest(self, fact: Fact) -> bytes:
-        found = self._digests.get(fact)
+    def number(self, fact: Fact) -> int:
+        """The number of ``fact`` in this build's table (its fingerprint taken if new)."""
+        found = self._numbers.get(fact)
         if found is None:
-            if fact.kind in (FILE, TEMPLATE):
-                found = self._file(fact.subject)
-            elif fact.kind == MANIFEST:
-                found = self.manifest if self.manifest is not None else digest("no manifest")
-            else:
-                try:
-                    found = self.site.fact_digest(fact)
-                except SitegenError as error:  # rendering again reports it properly
-                    found = digest("error", error.message)
-            self._digests[fact] = found
+            found = self._numbers[fact] = len(self.table)
+            self.table.append(fact)
+            self.digests.append(self._take(fact))
         return found
+
+    def digest(self, fact: Fact) -> bytes:
+        return self.digests[self.number(fact)]
+
+    def _take(self, fact: Fact) -> bytes:
+        if fact.kind in (FILE, TEMPLATE):
+            return self._file(fact.subject)
+        if fact.kind == MANIFEST:
+            return self.manifest if self.manifest is not None else digest("no manifest")
+        try:
+            return self.site.fact_digest(fact)
+        except SitegenError as error:  # rendering again reports it properly
+            return digest("error", error.message)
 
     def first_change(self, facts: Iterable[Fact], digests: Iterable[bytes]) -> Fact | None:
         """The first of ``facts`` whose fingerprint is no longer the one given."""

@@ -29,6 +29,8 @@ from ..urls import NOT_FOUND_PAGE, is_absolute
 from .paths import HTML, link_path, normalize_url, output_path, request_path
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+#: How many root-relative links the renderer remembers the local form of.
+LINK_MEMO_SIZE = 20_000
 CSS = "text/css"
 _UNKNOWN = object()
 
@@ -183,6 +185,8 @@ class Renderer:
                 if link.startswith("#"):
                     continue
                 if link.startswith("/") and not link.startswith("//"):
+                    if len(cache) >= LINK_MEMO_SIZE:
+                        cache.clear()
                     local = cache[link] = self._local(self._origin + link)
                     if local is None:
                         record.warn(f"the link {link} lies outside the base URL's path "

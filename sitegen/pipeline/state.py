@@ -27,7 +27,7 @@ from ..record import Fact
 FORMAT = 1
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One URL as the build wrote it, and (for this build only, never saved) whether
     it was rendered or reused, and why."""
@@ -51,9 +51,9 @@ class Entry:
     #: For a static file: its source, relative to the site folder.
     source_file: str | None = None
     #: ``rendered``, or ``reused`` (carried over from the previous output unrendered).
-    action: str = "rendered"
+    action: str = field(default="rendered", compare=False)
     #: Why it was rendered: ``new URL``, or the first fact that changed.
-    reason: str | None = None
+    reason: str | None = field(default=None, compare=False)
 
     @property
     def is_redirect(self) -> bool:
