@@ -344,7 +344,12 @@ class Pages(PageSet):
 
     def _display(self, path: Path) -> str:
         """``path`` as messages show it: relative to the site's folder."""
-        return posixpath.normpath(f"{self.name}/{path.relative_to(self.folder).as_posix()}")
+        name, top = str(path), str(self.folder)
+        below = name[len(top) + 1:] if name.startswith(top + os.sep) else \
+            os.path.relpath(name, top)
+        if os.sep != "/":
+            below = below.replace(os.sep, "/")
+        return posixpath.normpath(f"{self.name}/{below}")
 
     def forget(self, paths: set[str]) -> bool:
         """Note which pages ``paths`` changed; whether any path was in the folder.

@@ -117,11 +117,11 @@ class CollectionRoutes:
             ) from None
 
     def _generator(self) -> Any:
-        def generate() -> Iterator[dict[str, Any] | str]:
+        def generate() -> Iterator[str]:
+            """Each page's URL (built once: discovery takes it as it is), then the aliases."""
             seen: dict[str, Page] = {}
             for page in self.pages.visible():
-                values = self.values(page)
-                url = self._build(page, values)
+                url = self._build(page, self.values(page))
                 other = seen.setdefault(url, page)
                 if other is not page:
                     raise ContentError(
@@ -129,7 +129,7 @@ class CollectionRoutes:
                         f"has the same URL as {other.display_path}: {url}",
                         hint="rename one of the files, or give one a `slug:` in its front matter",
                     )
-                yield values
+                yield url
             yield from sorted(self._aliases)
 
         generate.__name__ = generate.__qualname__ = f"pages:{self.pages.name}"

@@ -73,7 +73,9 @@ class SourceIndex:
 
     def read(self, path: Path, display: str) -> Source:
         """The source at ``path``: from the index when its size and mtime match."""
-        key = os.path.relpath(path, self.root)
+        name = str(path)
+        key = name[len(self.root) + 1:] if name.startswith(self.root + os.sep) else \
+            os.path.relpath(name, self.root)
         self._seen.add(key)
         stat = path.stat()
         entry = self._entries.get(key)

@@ -94,14 +94,14 @@ class BuildState:
         if not (isinstance(data, tuple) and len(data) == 7 and data[0] == FORMAT):
             return None
         _, header, facts, digests, entries, file_stats, written = data
-        if not (_header_ok(header) and isinstance(facts, list) and isinstance(digests, list)
-                and len(facts) == len(digests) and all(_fact_ok(f) for f in facts)
-                and all(isinstance(d, bytes) for d in digests)
-                and isinstance(entries, list) and isinstance(file_stats, dict)
+        if not (_header_ok(header) and type(facts) is list and type(digests) is list
+                and len(facts) == len(digests) and all(map(_fact_ok, facts))
+                and all(type(d) is bytes for d in digests)
+                and type(entries) is list and type(file_stats) is dict
                 and all(_stat_ok(k, v) for k, v in file_stats.items())
-                and isinstance(written, int)):
+                and type(written) is int):
             return None
-        state = cls(header, [Fact(*f) for f in facts], digests, {}, file_stats, written)
+        state = cls(header, list(map(Fact._make, facts)), digests, {}, file_stats, written)
         for values in entries:
             if not _entry_ok(values, len(facts)):
                 return None
@@ -111,54 +111,55 @@ class BuildState:
 
 
 def _strings(value: object) -> bool:
-    return isinstance(value, (tuple, list)) and all(isinstance(v, str) for v in value)
+    return type(value) in (tuple, list) and all(type(v) is str for v in value)  # type: ignore[union-attr]
 
 
 def _digests_by_name(value: object) -> bool:
-    return isinstance(value, dict) and all(
-        isinstance(k, str) and isinstance(v, bytes) for k, v in value.items())
+    return type(value) is dict and all(
+        type(k) is str and type(v) is bytes for k, v in value.items())
 
 
 def _header_ok(header: object) -> bool:
-    return (isinstance(header, dict) and _strings(header.get("versions"))
+    return (type(header) is dict and _strings(header.get("versions"))
             and all("==" in version for version in header["versions"])
             and _digests_by_name(header.get("code"))
             and _digests_by_name(header.get("settings"))
-            and isinstance(header.get("base_url"), str))
+            and type(header.get("base_url")) is str)
 
 
 def _fact_ok(fact: object) -> bool:
-    return isinstance(fact, tuple) and len(fact) == 3 and _strings(fact)
+    return (type(fact) is tuple and len(fact) == 3 and type(fact[0]) is str
+            and type(fact[1]) is str and type(fact[2]) is str)
 
 
 def _stat_ok(key: object, value: object) -> bool:
-    return (isinstance(key, str) and isinstance(value, tuple) and len(value) == 3
-            and isinstance(value[0], int) and isinstance(value[1], int)
-            and isinstance(value[2], bytes))
+    return (type(key) is str and type(value) is tuple and len(value) == 3
+            and type(value[0]) is int and type(value[1]) is int and type(value[2]) is bytes)
 
 
 def _output_path_ok(path: object) -> bool:
     """A path inside the output folder, written as the build writes them."""
-    return (isinstance(path, str) and path != "" and not path.startswith("/")
+    return (type(path) is str and path != "" and path[0] != "/"
             and "\\" not in path and "\0" not in path
-            and all(part not in ("", ".", "..") for part in path.split("/")))
+            and "//" not in path and not path.endswith("/")
+            and all(part not in (".", "..") for part in path.split("/")))
 
 
-def _optional_str(value: object) -> bool:
-    return value is None or isinstance(value, str)
+_KINDS = frozenset({"page", "redirect", "file"})
+_NONE_OR_STR = (str, type(None))
 
 
 def _entry_ok(values: object, facts: int) -> bool:
-    if not (isinstance(values, tuple) and len(values) == 13):
+    if not (type(values) is tuple and len(values) == 13):
         return False
     (url, path, status, mimetype, kind, location, endpoint, links, warnings, ids, size,
      mtime, source) = values
-    return (isinstance(url, str) and _output_path_ok(path) and isinstance(status, int)
-            and isinstance(mimetype, str) and kind in ("page", "redirect", "file")
-            and _optional_str(location) and _optional_str(endpoint) and _strings(links)
-            and _strings(warnings) and isinstance(ids, tuple)
-            and all(isinstance(i, int) and 0 <= i < facts for i in ids)
-            and isinstance(size, int) and isinstance(mtime, int) and _optional_str(source))
+    return (type(url) is str and _output_path_ok(path) and type(status) is int
+            and type(mimetype) is str and kind in _KINDS
+            and type(location) in _NONE_OR_STR and type(endpoint) in _NONE_OR_STR
+            and _strings(links) and _strings(warnings) and type(ids) is tuple
+            and all(type(i) is int and 0 <= i < facts for i in ids)
+            and type(size) is int and type(mtime) is int and type(source) in _NONE_OR_STR)
 
 
 def state_path(cache_folder: Path, site_root: Path, output: Path) -> Path:
