@@ -83,7 +83,8 @@ NOTES = """\
 
 
 def die(message: str) -> None:
-    print(f"\nbench/run.py: FAIL: {message}", file=sys.stderr)
+    """Stop with a ``FAIL:`` line naming the script that runs (this one, or bench/engine.py)."""
+    print(f"\nbench/{Path(sys.argv[0]).name}: FAIL: {message}", file=sys.stderr)
     sys.exit(1)
 
 
@@ -118,6 +119,20 @@ def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def make_corpus(corpus_py: Path, n: int, seed: int, corpus: Path) -> None:
+    """Write the shared corpus of ``n`` posts into ``corpus`` (replacing what is there)."""
+    shutil.rmtree(corpus, ignore_errors=True)
+    subprocess.run([sys.executable, str(corpus_py), str(n), str(corpus), "--seed", str(seed)],
+                   check=True)
+
+
+def prime(work: Path) -> None:
+    """Untimed: pull sitegen and its libraries into the OS page cache."""
+    subprocess.run([sys.executable, "-c", "import sitegen.pipeline, sitegen.content, markdown, "
+                    "pygments.lexers.python, pygments.formatters.html, yaml"],
+                   cwd=work, check=True)
+
+
 def prepare(corpus: Path, work: Path) -> Path:
     """A fresh copy of the sitegen peer site with the corpus in ``content/posts``."""
     shutil.rmtree(work, ignore_errors=True)
@@ -147,10 +162,7 @@ def bench_sitegen(harness: ModuleType, n: int, runs: int, corpus: Path,
     logdir.mkdir(parents=True)
     command = [str(script), "build", ".", "--quiet"]
     out = work / "build"
-    # Untimed: pull sitegen and its libraries into the OS page cache.
-    subprocess.run([sys.executable, "-c", "import sitegen.pipeline, sitegen.content, markdown, "
-                    "pygments.lexers.python, pygments.formatters.html, yaml"],
-                   cwd=work, check=True)
+    prime(work)
     print(f"== sitegen {sitegen.__version__}: N={n}, {runs} cold run(s)", file=sys.stderr)
     load_before = load_average()
     cold = []
@@ -310,9 +322,7 @@ def main() -> None:
     for n in sizes:
         started = dt.datetime.now(dt.timezone.utc)
         corpus = root / "corpus" / f"N{n}-seed{args.seed}"
-        shutil.rmtree(corpus, ignore_errors=True)
-        subprocess.run([sys.executable, str(corpus_py), str(n), str(corpus),
-                        "--seed", str(args.seed)], check=True)
+        make_corpus(corpus_py, n, args.seed, corpus)
         rows = [bench_sitegen(harness, n, args.runs, corpus, root)]
         if not args.no_peers:
             rows += bench_peers(shared, n, args.runs, args.seed, args.peers, root)
