@@ -256,3 +256,13 @@ def test_a_new_post_far_down_the_list_leaves_the_feed_of_the_latest_alone(tmp_pa
     assert result.urls["/atom.xml"].action == "reused"  # posts.latest(3) did not change
     assert result.urls["/sitemap.xml"].action == "rendered"  # lists it (and dates posts)
     assert result.urls["/archive/"].reason == "listing content/posts: list"
+
+
+def test_build_takes_a_site_folder_and_reuses_its_records(tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site, ignore=shutil.ignore_patterns(".sitegen-cache"))
+    first = build(str(site))
+    assert first.output == site / "build"
+    assert first.counts["rendered"] == len(first.urls) > 15
+    again = build(site)
+    assert again.counts == {**first.counts, "rendered": 0, "reused": len(first.urls)}

@@ -20,6 +20,7 @@ Python (tests, scripts) as from the shell.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -74,12 +75,19 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def build(site: Site | SiteSpec, output: str | Path | None = None, *, strict: bool = False,
+def build(site: Site | SiteSpec | str | os.PathLike[str], output: str | Path | None = None, *,
+          strict: bool = False,
           clean: bool = False, progress: Progress | None = None,
           on_wait: Callable[[Path], None] | None = None,
           explain: Iterable[str] = ()) -> BuildResult:
-    """Build the site (a loaded ``Site``, or the spec to load it from) into ``output``
-    (default ``SITE_DIR/build``).
+    """Build the site (a loaded ``Site``, the spec to load it from, or its folder) into
+    ``output`` (default ``SITE_DIR/build``).
+
+    ::
+
+        result = sitegen.build("mysite")
+        print(result.summary())
+
 
     Only the URLs whose dependencies changed since the last build into the same
     folder are rendered; ``clean=True`` renders every URL.  ``explain`` names URLs
@@ -119,8 +127,10 @@ def build(site: Site | SiteSpec, output: str | Path | None = None, *, strict: bo
                        run.counts())
 
 
-def load(site: Site | SiteSpec) -> Site:
-    """Phase 1: the site, loaded from its spec (a ``Site`` given is used as it is)."""
+def load(site: Site | SiteSpec | str | os.PathLike[str]) -> Site:
+    """Phase 1: the site, loaded from its spec or folder (a ``Site`` is used as it is)."""
+    if isinstance(site, (str, os.PathLike)):
+        site = SiteSpec.for_build(site)
     return site.load() if isinstance(site, SiteSpec) else site
 
 
