@@ -23,14 +23,13 @@ import os
 import shutil
 import stat
 import sys
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 from types import TracebackType
 
 from ..errors import OutputError
-from .render import Rendered
 
 try:
     import fcntl
@@ -152,23 +151,6 @@ class OutputClaims:
             details=problems,
             hint="give these pages distinct URLs (a trailing slash makes a folder)",
         )
-
-
-def plan_files(rendered: Iterable[Rendered]) -> dict[str, Rendered]:
-    """Map each output file to its response; two URLs on one file is an error."""
-    claims = OutputClaims()
-    files: dict[str, Rendered] = {}
-    for item in rendered:
-        path = item.path
-        if claims.claim(item.url, path):
-            files[path] = item
-    error = claims.error()
-    if error is not None:
-        raise error
-    return files
-
-
-# -- where the output may go ---------------------------------------------------------
 
 
 def check_output_folder(output: Path, site_root: Path, protected: Iterable[Path]) -> None:
@@ -689,80 +671,6 @@ def _bring_kept(output: Path, staging: Path, kept: list[tuple[str, bool]]) -> in
             _link_or_copy(str(output / rel), str(target))
         count += 1
     return count
-
-
-def _carry_over(output: Path, staging: Path, files: Mapping[str, Rendered],
-                keep_patterns: list[str]) -> tuple[int, int]:
-    """Bring dotfiles and kept files from the old tree; count removed files."""
-    survey = _survey(output, files, (), keep_patterns)
-    return _bring_kept(output, staging, survey.kept), survey.removed
-
-
-# -- the whole tree at once (the current builder) ----------------------------------------
-
-
-def write_tree(output: Path, files: Mapping[str, Rendered],
-               keep_patterns: Iterable[str] = ()) -> WriteStats:
-    """Write ``files`` as the new ``output`` folder, atomically."""
-    parent = output.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = parent / f".{output.name}{STAGING_SUFFIX}"
-    trash = parent / f".{output.name}{TRASH_SUFFIX}"
-    for leftover in (staging, trash):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    stats = WriteStats()
-    try:
-        staging.mkdir()
-        made: set[str] = {""}
-        for path in sorted(files):
-            item = files[path]
-            try:
-                folder = path.rpartition("/")[0]
-                if folder not in made:
-                    (staging / folder).mkdir(parents=True, exist_ok=True)
-                    made.add(folder)
-                changed = _write_file(item, staging / path, output / path)
-            except OSError as error:
-                raise _unwritable(path, error, item.url) from error
-            if changed:
-                stats.written += 1
-            else:
-                stats.unchanged += 1
-        if output.is_dir():
-            stats.kept, stats.removed = _carry_over(output, staging, files,
-                                                    list(keep_patterns))
-            os.rename(output, trash)
-            os.rename(staging, output)
-            shutil.rmtree(trash, ignore_errors=True)
-        else:
-            os.rename(staging, output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return stats
-
-
-def _write_file(item: Rendered, target: Path, old: Path) -> bool:
-    """Write one file; returns False when the old output had the same bytes."""
-    try:
-        old_size = old.stat().st_size
-    except OSError:
-        old_size = -1
-    if item.source_file is not None:
-        if old_size >= 0 and filecmp.cmp(item.source_file, old, shallow=False):
-            _link_or_copy(str(old), str(target))
-            return False
-        shutil.copyfile(item.source_file, target)
-        return True
-    if old_size == len(item.body) and old.read_bytes() == item.body:
-        _link_or_copy(str(old), str(target))
-        return False
-    target.write_bytes(item.body)
-    return True
-
-
-# -- small helpers ---------------------------------------------------------------------
 
 
 def _check_relative(path: str) -> None:
