@@ -80,8 +80,10 @@ peak RSS <= 1 GiB and time per page within 1.3 x N=1000's."""
 NOTES = """\
 - Every build is a new `sitegen build . --quiet --report FILE` process under `/usr/bin/time -v`,
   so interpreter start-up, imports and writing the report count in every figure.
-- cold = `build/`, `.sitegen-cache/` and `__pycache__` deleted first (the OS page cache is
-  warm). The other scenarios start from the state the previous build left.
+- cold = `build/`, `.sitegen-cache/` and `__pycache__` deleted first. The OS page cache is
+  warm as far as it holds the files: on a VM whose page cache is kept small, files at
+  N≈100,000 come from disk, and wall time runs ahead of CPU time. The other scenarios
+  start from the state the previous build left.
 - rendered / written come from the build's own `--report` (totals.rendered, totals.written;
   a rendered page whose bytes did not change is not written again).
 - = --clean: after each non-cold build, an untimed `sitegen build --clean -o OTHER` of the
