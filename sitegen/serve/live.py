@@ -40,9 +40,10 @@ from urllib.parse import unquote
 
 from werkzeug.wrappers import Request, Response
 
+from ..content.page import is_intrinsic
 from ..errors import SitegenError
 from ..pipeline.facts import FactCache
-from ..record import MANIFEST, Fact, RenderRecord
+from ..record import FILE, MANIFEST, PAGE, TEMPLATE, Fact, RenderRecord
 from .errorpage import overlay_payload
 from .events import Client, EventHub, Stream
 
@@ -50,23 +51,66 @@ if TYPE_CHECKING:
     from .preview import Preview
 
 
-Fingerprints = dict[Fact, bytes]
+@dataclass(frozen=True)
+class Fingerprints:
+    """What a render depended on, as the preview checks it after a save.
+
+    The preview knows which files were saved, so it need not fingerprint
+    everything again:
+
+    - a template or file fact changes only when its file is saved;
+    - a page's own fields (title, body, URL...) can change only when the
+      page's file is saved: their fingerprints are compared then, and only
+      then, so a body edit leaves a page that lists only the title alone;
+    - every other fact (a listing, a config key, a page's neighbours) is
+      fingerprinted again after each save.
+    """
+
+    files: frozenset[str]
+    pages: dict[str, tuple[tuple[Fact, bytes], ...]]
+    others: tuple[tuple[Fact, bytes], ...]
 
 
 def fingerprints(record: RenderRecord | None, facts: FactCache) -> Fingerprints | None:
-    """The fingerprint of each fact of ``record``, now."""
+    """The fingerprints of ``record``'s facts, now (None without a record)."""
     if record is None:
         return None
-    return {fact: facts.digest(fact) for fact in record.facts}
+    files: set[str] = set()
+    pages: dict[str, list[tuple[Fact, bytes]]] = {}
+    others = []
+    for fact in record.facts:
+        if fact.kind in (FILE, TEMPLATE):
+            files.add(_path(fact, facts.root))
+        elif fact.kind == PAGE and is_intrinsic(fact.detail):
+            pages.setdefault(_path(fact, facts.root), []).append((fact, facts.digest(fact)))
+        else:
+            others.append((fact, facts.digest(fact)))
+    return Fingerprints(frozenset(files), {k: tuple(v) for k, v in pages.items()},
+                        tuple(others))
 
 
-def changed(taken: Fingerprints | None, facts: FactCache) -> bool:
-    """Whether any fact has another fingerprint than when ``taken`` (None: unknown,
-    so yes; a page listing the whole site, such as the sitemap, always)."""
+def changed(taken: Fingerprints | None, facts: FactCache, paths: set[str]) -> bool:
+    """Whether a save of ``paths`` changed any fact of a render (None: unknown, so
+    yes; a page listing the whole site, such as the sitemap, always)."""
     if taken is None:
         return True
+    folders = tuple(path + os.sep for path in paths)  # a folder moved or deleted whole
+
+    def saved(path: str) -> bool:
+        return path in paths or path.startswith(folders)
+
+    if any(saved(path) for path in taken.files):
+        return True
+    for path, fields in taken.pages.items():
+        if saved(path) and any(facts.digest(fact) != old for fact, old in fields):
+            return True
     return any(fact.kind == MANIFEST or facts.digest(fact) != old
-               for fact, old in taken.items())
+               for fact, old in taken.others)
+
+
+def _path(fact: Fact, root: str) -> str:
+    """The file a template, file or page fact names, as the watcher reports it."""
+    return os.path.realpath(os.path.join(root, fact.subject))
 
 
 @dataclass
@@ -218,9 +262,9 @@ class LiveReload:
                 preview.forget(paths)
             facts = preview.fact_cache()
             for shown in preview.pages.values():
-                if code or changed(shown.taken, facts):
+                if code or changed(shown.taken, facts, paths):
                     shown.stale = True
-            changed_assets = self._changed_assets(facts, code)
+            changed_assets = self._changed_assets(facts, code, paths)
             current: dict[str, Shown | None] = {}
             for client in self.hub.clients():
                 if client.path not in current:
@@ -247,12 +291,13 @@ class LiveReload:
 
     # -- decisions ---------------------------------------------------------
 
-    def _changed_assets(self, facts: FactCache, code: bool) -> dict[str, Asset]:
+    def _changed_assets(self, facts: FactCache, code: bool,
+                        paths: set[str]) -> dict[str, Asset]:
         """Fetched files whose bytes a change altered, by site URL."""
         preview = self.preview
         found: dict[str, Asset] = {}
         for url, asset in list(preview.assets.items()):
-            if not (code or changed(asset.taken, facts)):
+            if not (code or changed(asset.taken, facts, paths)):
                 continue
             del preview.assets[url]
             preview.render(asset.path)
