@@ -95,7 +95,7 @@ _shared: dict[str, Any] = {}
 
 def serial_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, SerialBuild]:
     """Every site folder that builds, built serially with ``sitegen.build(spec, out)``
-    (once per session); the ones that do not build (designed to fail) are left out."""
+    (once per test run); the ones that do not build (designed to fail) are left out."""
     if "builds" in _shared:
         return _shared["builds"]
     builds: dict[str, SerialBuild] = {}
@@ -115,7 +115,7 @@ def serial_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, SerialB
 def rendered_alone(tmp_path_factory: pytest.TempPathFactory
                    ) -> dict[tuple[str, str], Alone | str]:
     """Every URL of every built site, each rendered alone in a fresh spawned process
-    (once per session)."""
+    (once per test run)."""
     if "alone" not in _shared:
         builds = serial_builds(tmp_path_factory)
         tasks = [(name, url) for name, build in builds.items() for url in build.result.urls]
