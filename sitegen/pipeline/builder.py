@@ -195,9 +195,11 @@ class BuildRun:
     def render_aggregates(self, progress: Progress | None = None) -> None:
         """Phase 4: the aggregate URLs, handed the manifest of what phase 3 built;
         then whatever they link to that is new."""
-        manifest = sorted(BuiltPage(u.url, u.path, u.mimetype, u.status, u.kind)
-                          for u in self.urls.values())
-        self.facts.manifest = digest(*(repr(tuple(entry)) for entry in manifest))
+        manifest: list[BuiltPage] = []
+        if self._aggregates:  # a site without a sitemap has no use for the manifest
+            manifest = sorted(BuiltPage(u.url, u.path, u.mimetype, u.status, u.kind)
+                              for u in self.urls.values())
+            self.facts.manifest = digest(*(repr(tuple(entry)) for entry in manifest))
         with self.site.app_context():
             for url in self._aggregates:
                 self._one(url, manifest, progress)
