@@ -84,8 +84,9 @@ def make(out: Path, files: dict[str, bytes], mtime: int | None = OLD_MTIME) -> N
             os.utime(target, (mtime, mtime))
 
 
-def build_new(out, source, keep, count=20):
-    """The build every atomicity test runs (also inside the child processes)."""
+def build_new(out, source, keep, count=20, edited=False):
+    """The build every atomicity test runs (also inside the child processes); ``edited``
+    changes one file of ``b/``, and nothing else, against a build without it."""
     from sitegen.pipeline.output import OutputTree
 
     with OutputTree(out, keep) as new:
@@ -97,7 +98,7 @@ def build_new(out, source, keep, count=20):
         new.write("a/2.html", b"two")
         new.copy("static/logo.svg", source)
         for i in range(count):
-            new.write(f"b/{i}.html", f"new {i}".encode())
+            new.write(f"b/{i}.html", f"{'edited' if edited and i == 3 else 'new'} {i}".encode())
         if not (out / "CNAME").exists():  # a first build: the kept files are the build's
             for path in (".nojekyll", ".git/HEAD", ".git/objects/ab", "CNAME",
                          "downloads/big.zip"):
@@ -240,14 +241,17 @@ def test_a_rebuild_that_changes_nothing_keeps_the_output_folder_and_links_nothin
     assert leftovers(out) == []
 
 
-def test_a_rebuild_that_only_drops_a_file_still_swaps(site):
+def test_a_rebuild_that_only_drops_a_file_swaps_its_folder(site):
     out, source = site
     build_new(out, str(source), KEEP)
-    folder = out.stat().st_ino
+    root, folder = out.stat().st_ino, (out / "b").stat().st_ino
     stats = build_new(out, str(source), KEEP, count=19)
     assert stats.removed == 1 and stats.written == 0
-    assert out.stat().st_ino != folder
+    assert out.stat().st_ino == root
+    assert (out / "b").stat().st_ino != folder
     assert not (out / "b/19.html").exists()
+    assert tree(out) == expected({k: v for k, v in NEW.items() if k != "b/19.html"})
+    assert leftovers(out) == []
 
 
 def test_a_rebuild_that_only_leaves_an_empty_folder_behind_still_swaps(site):
@@ -352,7 +356,7 @@ if spec["fallback"]:
     output._exchange = no_exchange
 patch(*spec["patch"])
 try:
-    build_new(Path(sys.argv[1]), sys.argv[2], spec["keep"])
+    build_new(Path(sys.argv[1]), sys.argv[2], spec["keep"], edited=spec["edited"])
 except SitegenError as error:
     print(error.format())
     sys.exit(3)
@@ -360,9 +364,9 @@ except SitegenError as error:
 
 
 def run_child(out: Path, source: Path, patch: tuple[str, str, str, int], *,
-              fallback: bool = False) -> subprocess.CompletedProcess[str]:
+              fallback: bool = False, edited: bool = False) -> subprocess.CompletedProcess[str]:
     script = textwrap.dedent(inspect.getsource(build_new)) + CHILD
-    spec = json.dumps({"patch": patch, "fallback": fallback, "keep": KEEP})
+    spec = json.dumps({"patch": patch, "fallback": fallback, "keep": KEEP, "edited": edited})
     return subprocess.run([sys.executable, "-c", script, str(out), str(source), spec],
                           capture_output=True, text=True, timeout=60)
 
@@ -403,6 +407,54 @@ def test_a_sigkill_at_any_step_leaves_the_old_or_the_new_tree_whole(site, patch,
         assert tree(out) == trees["old" if state == "gap" else state]
 
     assert build_new(out, str(source), KEEP).written == (22 if state != "new" else 0)
+    assert tree(out) == trees["new"]
+    assert leftovers(out) == []
+
+
+EDITED = {**NEW, "b/3.html": b"edited 3"}
+FOLDER_KILLS = [
+    (("output", "_link_or_copy", "before", 2), False, "old"),
+    (("output", "_exchange", "before", 1), False, "old"),
+    (("output", "_exchange", "after", 1), False, "new"),
+    (("output", "_remove_old", "during", 1), False, "new"),
+    (("output", "_remove_old", "after", 1), False, "new"),
+    (("output", "_set_aside", "after", 1), True, "gap"),
+    (("output", "_put_in_place", "after", 1), True, "new"),
+]
+
+
+def test_an_edit_inside_one_folder_replaces_only_that_folder(site):
+    out, source = site
+    build_new(out, str(source), KEEP)
+    inodes = {p: (out / p).stat().st_ino for p in ("", "a", "a/1.html", "b", "b/4.html")}
+
+    stats = build_new(out, str(source), KEEP, edited=True)
+
+    assert stats == WriteStats(written=1, unchanged=23, removed=0, kept=4)
+    assert tree(out) == expected(EDITED)
+    now = {p: (out / p).stat().st_ino for p in inodes}
+    assert {p: now[p] == inodes[p] for p in inodes} == {
+        "": True, "a": True, "a/1.html": True, "b": False, "b/4.html": True}
+    assert leftovers(out) == []
+
+
+@pytest.mark.parametrize(("patch", "fallback", "state"), FOLDER_KILLS,
+                         ids=[f"{'renames' if f else 'exchange'}-{p[2]}-{p[1]}-{p[3]}"
+                              for p, f, _ in FOLDER_KILLS])
+def test_a_sigkill_while_one_folder_is_replaced_leaves_a_whole_tree(site, patch, fallback,
+                                                                     state):
+    out, source = site
+    build_new(out, str(source), KEEP)
+    result = run_child(out, source, patch, fallback=fallback, edited=True)
+    assert result.returncode == -9, result.stderr
+
+    trees = {"old": expected(NEW), "new": expected(EDITED)}
+    if state == "gap":
+        assert not out.exists()
+        assert tree(out.parent / f".{out.name}{TRASH_SUFFIX}") == trees["old"]
+    else:
+        assert tree(out) == trees[state]
+    build_new(out, str(source), KEEP, edited=True)
     assert tree(out) == trees["new"]
     assert leftovers(out) == []
 

@@ -20,6 +20,7 @@ import errno
 import filecmp
 import functools
 import os
+import posixpath
 import shutil
 import stat
 import sys
@@ -220,7 +221,9 @@ class OutputTree:
         self._paths: set[str] = set()
         self._folders: set[str] = {""}
         self._carried: list[str] = []
-        self._written = 0
+        self._written: list[str] = []
+        #: What :meth:`old_stat` saw, for the :meth:`carry` that usually follows.
+        self._seen: dict[str, os.stat_result | None] = {}
 
     # -- entering and leaving
 
@@ -279,7 +282,7 @@ class OutputTree:
         tree is never followed out of it.
         """
         _check_relative(path)
-        old = self._old(path)
+        old = self._seen[path] = self._old(path)
         return None if old is None else (old.st_size, old.st_mtime_ns)
 
     def _old(self, path: str) -> os.stat_result | None:
@@ -290,6 +293,10 @@ class OutputTree:
         except OSError:
             return None
         return old if stat.S_ISREG(old.st_mode) else None
+
+    def _old_once(self, path: str) -> os.stat_result | None:
+        """:meth:`_old`, or what :meth:`old_stat` saw of ``path`` (the tree is locked)."""
+        return self._seen.pop(path) if path in self._seen else self._old(path)
 
     def _old_folder(self, folder: str) -> bool:
         """Whether ``folder`` is a real folder (no symlink on the way) in the old tree."""
@@ -305,7 +312,7 @@ class OutputTree:
     def write(self, path: str, body: bytes) -> Placed:
         """Write ``body`` at ``path`` now; the old file is carried instead if it has these bytes."""
         self._register(path)
-        old = self._old(path)
+        old = self._old_once(path)
         if old is not None and old.st_size == len(body) and _has_bytes(self._old_root + path,
                                                                        body):
             return self._defer(path, old)
@@ -321,13 +328,13 @@ class OutputTree:
                 os.close(fd)
         except OSError as error:
             raise _unwritable(path, error) from error
-        self._written += 1
+        self._written.append(path)
         return Placed(True, new.st_size, new.st_mtime_ns)
 
     def copy(self, path: str, source: str) -> Placed:
         """Copy the static file ``source`` to ``path``; an identical old file is carried instead."""
         self._register(path)
-        old = self._old(path)
+        old = self._old_once(path)
         try:
             if old is not None and filecmp.cmp(source, self._old_root + path, shallow=False):
                 return self._defer(path, old)
@@ -336,13 +343,13 @@ class OutputTree:
             new = os.stat(target)
         except OSError as error:
             raise _unwritable(path, error) from error
-        self._written += 1
+        self._written.append(path)
         return Placed(True, new.st_size, new.st_mtime_ns)
 
     def carry(self, path: str) -> Placed:
         """Keep the previous output's ``path`` as it is (linked at :meth:`commit`)."""
         _check_relative(path)
-        old = self._old(path)
+        old = self._old_once(path)
         if old is None:
             raise FileNotFoundError(errno.ENOENT, "not in the previous output",
                                     str(self.output / path))
@@ -382,34 +389,83 @@ class OutputTree:
         """Make the new tree the output, with the old tree's dotfiles and kept files.
 
         When nothing changed and nothing is to go, the old output already
-        is the new tree: it stays, untouched, and nothing is linked.
+        is the new tree: it stays, untouched, and nothing is linked.  When
+        every change lies in one folder, only that folder is completed in
+        the staging tree and exchanged, so a one-page edit links the files
+        of one folder, not of the whole site; otherwise the whole tree is.
         """
         if not self._open or self._done:
             raise RuntimeError("commit() once, inside the with block")
-        stats = WriteStats(written=self._written, unchanged=len(self._carried))
+        stats = WriteStats(written=len(self._written), unchanged=len(self._carried))
         if not self._has_old:
             self._swap_in(_put_in_place, self.staging, self.output)
             return stats
         try:
             survey = _survey(self.output, self._paths, self._folders, self._keep)
-            stats.removed = survey.removed
-            if self._written == 0 and survey.removed == 0 and not survey.vanishing:
-                stats.kept = len(survey.kept)
+            stats.removed = len(survey.removed)
+            stats.kept = sum(1 for rel, is_folder in survey.kept
+                             if not (is_folder and rel in self._folders))
+            if not self._written and not survey.removed and not survey.vanishing:
                 _remove_tree(self.staging)
                 self._done = True
                 return stats
-            self._link_carried()
-            stats.kept = _bring_kept(self.output, self.staging, survey.kept)
+            folder = None if survey.vanishing else self._changed_folder(survey.removed)
+            if folder is not None:
+                self._commit_folder(folder, survey.kept)
+                return stats
+            self._link_carried(self._carried)
+            _bring_kept(self.output, self.staging, survey.kept)
         except OSError as error:
             raise _folder_error(error, self.output) from error
         self._swap_in(_swap, self.staging, self.output, self.trash)
         return stats
 
-    def _link_carried(self) -> None:
+    def _changed_folder(self, removed: list[str]) -> str | None:
+        """The one folder to replace so the output becomes the new tree; None for the root.
+
+        It is the deepest folder holding every written and every removed
+        file, raised to one the new tree has and, where the old tree lacks
+        it, to the outermost new folder, which is moved in whole.
+        """
+        folder = posixpath.commonpath([path.rpartition("/")[0]
+                                       for path in (*self._written, *removed)])
+        while folder and folder not in self._folders:
+            folder = folder.rpartition("/")[0]
+        if folder and not self._old_folder(folder):
+            while folder and not self._old_folder(folder.rpartition("/")[0]):
+                folder = folder.rpartition("/")[0]
+            if os.path.lexists(self._old_root + folder):  # a file or a link in the old tree
+                return None
+        return folder or None
+
+    def _commit_folder(self, folder: str, kept: list[tuple[str, bool]]) -> None:
+        """Complete ``folder`` in the staging tree and put it in place in one step."""
+        inside = folder + "/"
+        self._link_carried([path for path in self._carried if path.startswith(inside)])
+        _bring_kept(self.output, self.staging, [k for k in kept if k[0].startswith(inside)])
+        new, old = self.staging / folder, self.output / folder
+        if not os.path.lexists(old):
+            self._swap_in(_put_in_place, new, old)
+        else:
+            try:
+                _exchange(new, old)
+            except OSError as error:
+                if error.errno not in _NO_EXCHANGE:
+                    raise
+                # No exchange here: the whole tree, by two renames the next build can undo.
+                self._link_carried([p for p in self._carried if not p.startswith(inside)])
+                _bring_kept(self.output, self.staging,
+                            [k for k in kept if not k[0].startswith(inside)])
+                self._swap_in(_swap, self.staging, self.output, self.trash)
+                return
+        self._done = True
+        _remove_old(self.staging)
+
+    def _link_carried(self, paths: list[str]) -> None:
         """Make the links that :meth:`carry` and unchanged writes only noted."""
         path = ""
         try:
-            for path in self._carried:
+            for path in paths:
                 _link_or_copy(self._old_root + path, self._target(path))
         except OSError as error:
             raise _unwritable(path, error) from error
@@ -617,7 +673,7 @@ class _Survey:
     #: Dotfiles and KEEP_FILES matches to bring over: ``(path, is a folder)``.
     kept: list[tuple[str, bool]] = field(default_factory=list)
     #: Files the new tree does not have, which go with the old tree.
-    removed: int = 0
+    removed: list[str] = field(default_factory=list)
     #: Whether anything else would go: an empty folder, or the rest of a kept folder
     #: that the new tree writes into.
     vanishing: bool = False
@@ -652,14 +708,13 @@ def _survey(output: Path, files: Collection[str], folders: Collection[str],
                 elif kept:
                     survey.kept.append((rel, False))
                 else:
-                    survey.removed += 1
+                    survey.removed.append(rel)
         survey.vanishing |= empty and rel_folder != ""
     return survey
 
 
-def _bring_kept(output: Path, staging: Path, kept: list[tuple[str, bool]]) -> int:
-    """Carry kept entries the new tree has not written; returns how many."""
-    count = 0
+def _bring_kept(output: Path, staging: Path, kept: list[tuple[str, bool]]) -> None:
+    """Carry kept entries the new tree has not written."""
     for rel, is_folder in kept:
         target = staging / rel
         if target.exists():
@@ -669,8 +724,6 @@ def _bring_kept(output: Path, staging: Path, kept: list[tuple[str, bool]]) -> in
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             _link_or_copy(str(output / rel), str(target))
-        count += 1
-    return count
 
 
 def _check_relative(path: str) -> None:
