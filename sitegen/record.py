@@ -37,6 +37,11 @@ LISTING = "listing"
 MANIFEST = "manifest"
 
 KINDS = (TEMPLATE, FILE, FOLDER, CONFIG, PAGE, LISTING, MANIFEST)
+#: The fields of a page that change only with the page's own file (given the site's
+#: code and settings, which every record depends on through the state's header).  The
+#: others (``neighbours``, ``visible``, ``future``, ``backlinks``) depend on other pages
+#: or the clock.
+INTRINSIC_FIELDS = frozenset({"title", "slug", "date", "body", "summary", "url", "meta"})
 
 
 class Fact(NamedTuple):
@@ -45,6 +50,13 @@ class Fact(NamedTuple):
     kind: str
     subject: str
     detail: str = ""
+
+    @property
+    def is_intrinsic(self) -> bool:
+        """Whether this is a field of a page that changes only with the page's own file
+        (``subject``), so an unchanged file means an unchanged fact."""
+        return self.kind == PAGE and (self.detail in INTRINSIC_FIELDS
+                                      or self.detail.startswith("meta."))
 
     def describe(self) -> str:
         """As reports show it: ``template templates/post.html``, ``page a.md: title``."""

@@ -150,8 +150,8 @@ def rewrite(path: Path, change: Callable[[list[Any]], None]) -> None:
 
 def another_format(path: Path) -> None:
     def change(data: list[Any]) -> None:
-        assert data[0] == 1  # FORMAT, the first field of the build state and the index
-        data[0] = 2
+        assert type(data[0]) is int  # FORMAT, the first field of the build state and the index
+        data[0] += 1000
     rewrite(path, change)
 
 

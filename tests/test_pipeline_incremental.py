@@ -11,6 +11,10 @@ a sitemap.  After each edit it builds incrementally and compares:
 - the URLs rendered with what the edit may touch (so over-rendering fails as
   surely as stale output): every URL whose bytes changed must have rendered,
   and nothing outside the edit's reach may have.
+
+Files edited a moment before a build are not trusted by their stat; so the
+property runs twice: as edits come, and with every edit's files dated in the
+past (a second apart), where the build trusts an unchanged size and mtime.
 """
 
 from __future__ import annotations
@@ -18,19 +22,23 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen import SiteSpec, build
+from sitegen import Site, SiteSpec, build
+from sitegen.record import Fact
 
 SITE = Path(__file__).parent / "sites" / "incremental"
 #: One build time for every build, so "future" means the same in all of them.
 BUILD_TIME = 1_750_000_000.0
 #: The test site's SITE_NAME comes from this environment variable.
 NAME_VARIABLE = "INCREMENTAL_SITE_NAME"
+#: Where settled edits are dated: a day before BUILD_TIME, one second per edit.
+SETTLED_AT = int(BUILD_TIME) - 86_400
 LISTINGS = {"/", "/tags/", "/archive/", "/atom.xml", "/sitemap.xml"}
 HTML_ROOTS = ("/posts/", "/tags/", "/page/", "/wiki/", "/archive/", "/old/")
 
@@ -54,13 +62,26 @@ def url_files(result) -> dict[str, str]:
 class Sandbox:
     """A copy of the test site, built incrementally into ``out`` and cleanly into ``clean``."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, settled: bool = False) -> None:
         self.site = root / "site"
         shutil.copytree(SITE, self.site, ignore=shutil.ignore_patterns(".sitegen-cache"))
         self.out = root / "out"
         self.clean = root / "clean"
         self.counter = 0
+        self.settled = settled
+        self.settle()
         self.last = self.build()
+
+    def settle(self) -> None:
+        """In settled mode, date every file written since the last build in the past,
+        each edit a second later than the one before."""
+        if not self.settled:
+            return
+        recent, stamp = time.time() - 3600, (SETTLED_AT + self.counter) * 10**9
+        for path in self.site.rglob("*"):
+            if ".sitegen-cache" not in path.parts and path.is_file() \
+                    and path.stat().st_mtime > recent:
+                os.utime(path, ns=(stamp, stamp))
 
     def build(self):
         return build(SiteSpec(str(self.site), None, (), BUILD_TIME), self.out)
@@ -201,10 +222,23 @@ def test_incremental_builds_equal_clean_builds_and_render_only_what_an_edit_touc
         os.environ.pop(NAME_VARIABLE, None)
 
 
+@settings(max_examples=20, deadline=None, database=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(steps=STEPS)
+def test_incremental_builds_stay_exact_when_they_trust_the_stats_of_settled_files(
+        tmp_path_factory, steps):
+    os.environ.pop(NAME_VARIABLE, None)
+    try:
+        check_steps(Sandbox(tmp_path_factory.mktemp("settled"), settled=True), steps)
+    finally:
+        os.environ.pop(NAME_VARIABLE, None)
+
+
 def check_steps(box: Sandbox, steps: list[Step]) -> None:
     for step in steps:
         before_tree, before_files = tree(box.out), url_files(box.last)
         reach = box.apply(step)
+        box.settle()
         result = box.build()
         after_tree, after_files = tree(box.out), url_files(result)
         clean = box.clean_build()
@@ -232,6 +266,29 @@ def test_a_rebuild_with_no_change_renders_nothing_and_keeps_every_file(tmp_path)
     for path, stat in files.items():
         now = path.stat()
         assert (now.st_ino, now.st_mtime_ns) == (stat.st_ino, stat.st_mtime_ns), path
+
+
+def test_a_rebuild_takes_no_page_field_of_a_settled_page_file_again(tmp_path, monkeypatch):
+    box = Sandbox(tmp_path, settled=True)
+    box.build()  # the first build's files were read as they settled: now they are trusted
+    taken: list[Fact] = []
+    fact_digest = Site.fact_digest
+
+    def counting(site: Site, fact: Fact) -> bytes:
+        taken.append(fact)
+        return fact_digest(site, fact)
+
+    monkeypatch.setattr(Site, "fact_digest", counting)
+    result = box.build()
+    assert {b.action for b in result.urls.values()} == {"reused"}
+    assert taken and not [f for f in taken if f.is_intrinsic]  # listings, neighbours: taken
+
+    post = box.site / "content/posts/third.md"
+    post.write_text(post.read_text().replace("title: ", "title: Again ", 1))
+    box.counter += 1
+    box.settle()
+    result = box.build()
+    assert result.urls["/posts/third/"].reason == "page content/posts/third.md: title"
 
 
 def test_a_body_edit_renders_the_post_and_the_pages_showing_its_body(tmp_path):

@@ -27,11 +27,6 @@ if TYPE_CHECKING:
     from .collection import Pages
     from .links import Resolution
 
-#: Fields of a page that depend on its own file alone (given the site's code):
-#: they change only when that file does.  The others (``neighbours``,
-#: ``visible``, ``future``, ``backlinks``) depend on other pages or the clock.
-INTRINSIC_FIELDS = frozenset({"title", "slug", "date", "body", "summary", "url", "meta"})
-
 _DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 #: Words a minute for ``reading_time``.
 READING_SPEED = 200
@@ -281,11 +276,6 @@ def _after(value: date | datetime | None, instant: datetime) -> bool:
             return value > instant
         return value > instant.replace(tzinfo=None)
     return value > instant.date()
-
-
-def is_intrinsic(field: str) -> bool:
-    """Whether a page fact's ``field`` changes only with the page's own file."""
-    return field in INTRINSIC_FIELDS or field.startswith("meta.")
 
 
 def url_value(page: Page, name: str) -> Any:

@@ -96,7 +96,7 @@ def build(site: Site | SiteSpec | str | os.PathLike[str], output: str | Path | N
     :class:`~sitegen.SitegenError` for anything the user must fix; the previous
     output is then left untouched.
     """
-    started = time.perf_counter()
+    started, started_ns = time.perf_counter(), time.time_ns()
     site = load(site)
     out = Path(output) if output is not None else site.root_path / "build"
     if not out.is_absolute():
@@ -112,7 +112,8 @@ def build(site: Site | SiteSpec | str | os.PathLike[str], output: str | Path | N
     with OutputTree(out, keep, on_wait=on_wait) as tree:
         state_file = state_path(site.cache_path("build"), site.root_path, out)
         previous = None if clean else BuildState.load(state_file)
-        run = BuildRun(site, tree, previous, reason="--clean" if clean else None)
+        run = BuildRun(site, tree, previous, reason="--clean" if clean else None,
+                       started_ns=started_ns)
         run.render_pages(progress)
         run.render_aggregates(progress)
         warnings = run.check(strict)
@@ -163,7 +164,7 @@ class BuildRun:
     """
 
     def __init__(self, site: Site, tree: OutputTree | None, previous: BuildState | None,
-                 reason: str | None = None) -> None:
+                 reason: str | None = None, started_ns: int = 0) -> None:
         self.site = site
         self.tree = tree
         self.renderer = Renderer(site)
@@ -178,7 +179,8 @@ class BuildRun:
             self.reason = "no records of an earlier build" if previous is None else \
                 header_change(previous.header, self.header)
         self.facts = FactCache(site, previous.file_stats if previous else None,
-                               previous.written_ns if previous else 0)
+                               previous.written_ns if previous else 0,
+                               previous.source_stats if previous else None, started_ns)
         self.claims = OutputClaims()
         self._aggregates: list[str] = []
         self._type_warnings: list[str] = []
@@ -231,14 +233,14 @@ class BuildRun:
         if entry is None:
             return NEW_URL
         assert self.previous is not None
-        facts = [self.previous.facts[i] for i in entry.facts]
-        changed = self.facts.first_change(facts, (self.previous.digests[i] for i in entry.facts))
+        numbers, changed = self.facts.renumber(entry.facts, self.previous.facts,
+                                               self.previous.digests)
         if changed is not None:
             return changed.describe()
         assert self.tree is not None
         if self.tree.old_stat(entry.path) != (entry.size, entry.mtime_ns):
             return "its output file changed since the last build"
-        entry.facts = tuple(self.facts.number(fact) for fact in facts)
+        entry.facts = numbers
         return None
 
     def _reuse(self, entry: Entry) -> None:
@@ -352,7 +354,7 @@ class BuildRun:
         unchanged = previous is not None and self.facts.file_stats == previous.file_stats
         state = BuildState(self.header, file_stats=self.facts.file_stats,
                            written_ns=previous.written_ns if unchanged and previous
-                           else time.time_ns())
+                           else time.time_ns(), source_stats=self.facts.source_stats)
         renumbered: dict[int, int] = {}
         table, digests = self.facts.table, self.facts.digests
         for url, entry in self.urls.items():

@@ -47,7 +47,9 @@ class FactCache:
     """
 
     def __init__(self, site: Site, old_stats: dict[str, tuple[int, int, bytes]] | None = None,
-                 old_written_ns: int = 0) -> None:
+                 old_written_ns: int = 0,
+                 old_sources: dict[str, tuple[int, int]] | None = None,
+                 started_ns: int = 0) -> None:
         self.site = site
         self.root = str(site.root_path)
         self._numbers: dict[Fact, int] = {}
@@ -60,6 +62,15 @@ class FactCache:
         self.file_stats: dict[str, tuple[int, int, bytes]] = {}
         #: The manifest's fingerprint, once the pages it lists are built.
         self.manifest: bytes | None = None
+        #: The last build's fact numbers seen so far: this build's number, -1 if changed.
+        self._verdicts: dict[int, int] = {}
+        self._old_sources = old_sources or {}
+        #: A page file modified after this cannot have been read as it now is.
+        self._settled_before = started_ns - RACY_NS
+        #: ``path → (size, mtime_ns)`` of the page files whose fields were fingerprinted
+        #: (or found unchanged), settled before the build began: for the next build.
+        self.source_stats: dict[str, tuple[int, int]] = {}
+        self._unchanged_sources: dict[str, bool] = {}
 
     def number(self, fact: Fact) -> int:
         """The number of ``fact`` in this build's table (its fingerprint taken if new)."""
@@ -78,17 +89,61 @@ class FactCache:
             return self._file(fact.subject)
         if fact.kind == MANIFEST:
             return self.manifest if self.manifest is not None else digest("no manifest")
+        if fact.is_intrinsic:
+            self._source_unchanged(fact.subject)  # its stat, for the next build
         try:
             return self.site.fact_digest(fact)
         except SitegenError as error:  # rendering again reports it properly
             return digest("error", error.message)
 
-    def first_change(self, facts: Iterable[Fact], digests: Iterable[bytes]) -> Fact | None:
-        """The first of ``facts`` whose fingerprint is no longer the one given."""
-        for fact, old in zip(facts, digests, strict=True):
-            if self.digest(fact) != old:
-                return fact
-        return None
+    def renumber(self, ids: Iterable[int], facts: list[Fact],
+                 digests: list[bytes]) -> tuple[tuple[int, ...], Fact | None]:
+        """The numbers, in this build's table, of the facts numbered ``ids`` in the last
+        build's (``facts``, ``digests``); or the first of them whose fingerprint changed.
+
+        Each of the last build's facts is looked at once, however many
+        records hold it: a rebuild with nothing to do costs a lookup a fact.
+        """
+        numbers: list[int] = []
+        verdicts = self._verdicts
+        for old in ids:
+            new = verdicts.get(old)
+            if new is None:
+                fact = facts[old]
+                if fact.is_intrinsic and fact not in self._numbers \
+                        and self._source_unchanged(fact.subject):
+                    new = self._numbers[fact] = len(self.table)
+                    self.table.append(fact)
+                    self.digests.append(digests[old])
+                else:
+                    new = self.number(fact)
+                    if self.digests[new] != digests[old]:
+                        new = -1
+                verdicts[old] = new
+            if new < 0:
+                return (), facts[old]
+            numbers.append(new)
+        return tuple(numbers), None
+
+    def _source_unchanged(self, subject: str) -> bool:
+        """Whether the page file ``subject`` has the size and mtime it had when the last
+        build fingerprinted its fields: then none of them changed (see ``is_intrinsic``).
+
+        The stat is noted for the next build only when the file settled
+        before this build began, so it is the file this build read.
+        """
+        unchanged = self._unchanged_sources.get(subject)
+        if unchanged is None:
+            try:
+                stat = os.stat(os.path.join(self.root, subject))
+            except OSError:
+                unchanged = self._unchanged_sources[subject] = False
+                return False
+            now = (stat.st_size, stat.st_mtime_ns)
+            unchanged = self._unchanged_sources[subject] = self._old_sources.get(subject) == now
+            if stat.st_mtime_ns < self._settled_before:
+                self.source_stats[subject] = now
+        return unchanged
 
     def _file(self, subject: str) -> bytes:
         path = os.path.join(self.root, subject)

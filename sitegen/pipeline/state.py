@@ -24,7 +24,7 @@ from typing import Any
 from ..cachefile import read_cache, write_cache
 from ..record import Fact
 
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(slots=True)
@@ -79,11 +79,14 @@ class BuildState:
     file_stats: dict[str, tuple[int, int, bytes]] = field(default_factory=dict)
     #: When the state was written (ns): file stats younger than that are not trusted.
     written_ns: int = 0
+    #: ``path → (size, mtime_ns)`` of page files as their fields were fingerprinted: an
+    #: unchanged stat means unchanged fields, with no page read (see ``facts.FactCache``).
+    source_stats: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def save(self, path: Path) -> bool:
         data = (FORMAT, self.header, [tuple(f) for f in self.facts], self.digests,
                 [e.as_tuple() for e in self.entries.values()], self.file_stats,
-                self.written_ns)
+                self.written_ns, self.source_stats)
         return write_cache(path, data)
 
     @classmethod
@@ -91,17 +94,19 @@ class BuildState:
         """The state saved at ``path``; None when there is none this version can trust
         (any value of another shape than this version writes means none)."""
         data = read_cache(path)
-        if not (isinstance(data, tuple) and len(data) == 7 and data[0] == FORMAT):
+        if not (isinstance(data, tuple) and len(data) == 8 and data[0] == FORMAT):
             return None
-        _, header, facts, digests, entries, file_stats, written = data
+        _, header, facts, digests, entries, file_stats, written, sources = data
         if not (_header_ok(header) and type(facts) is list and type(digests) is list
                 and len(facts) == len(digests) and all(map(_fact_ok, facts))
                 and all(type(d) is bytes for d in digests)
                 and type(entries) is list and type(file_stats) is dict
                 and all(_stat_ok(k, v) for k, v in file_stats.items())
-                and type(written) is int):
+                and type(written) is int and type(sources) is dict
+                and all(_source_ok(k, v) for k, v in sources.items())):
             return None
-        state = cls(header, list(map(Fact._make, facts)), digests, {}, file_stats, written)
+        state = cls(header, list(map(Fact._make, facts)), digests, {}, file_stats, written,
+                    sources)
         for values in entries:
             if not _entry_ok(values, len(facts)):
                 return None
@@ -135,6 +140,11 @@ def _fact_ok(fact: object) -> bool:
 def _stat_ok(key: object, value: object) -> bool:
     return (type(key) is str and type(value) is tuple and len(value) == 3
             and type(value[0]) is int and type(value[1]) is int and type(value[2]) is bytes)
+
+
+def _source_ok(key: object, value: object) -> bool:
+    return (type(key) is str and type(value) is tuple and len(value) == 2
+            and type(value[0]) is int and type(value[1]) is int)
 
 
 def _output_path_ok(path: object) -> bool:

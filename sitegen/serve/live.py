@@ -40,10 +40,9 @@ from urllib.parse import unquote
 
 from werkzeug.wrappers import Request, Response
 
-from ..content.page import is_intrinsic
 from ..errors import SitegenError
 from ..pipeline.facts import FactCache
-from ..record import FILE, MANIFEST, PAGE, TEMPLATE, Fact, RenderRecord
+from ..record import FILE, MANIFEST, TEMPLATE, Fact, RenderRecord
 from .errorpage import overlay_payload
 from .events import Client, EventHub, Stream
 
@@ -81,7 +80,7 @@ def fingerprints(record: RenderRecord | None, facts: FactCache) -> Fingerprints 
     for fact in record.facts:
         if fact.kind in (FILE, TEMPLATE):
             files.add(_path(fact, facts.root))
-        elif fact.kind == PAGE and is_intrinsic(fact.detail):
+        elif fact.is_intrinsic:
             pages.setdefault(_path(fact, facts.root), []).append((fact, facts.digest(fact)))
         else:
             others.append((fact, facts.digest(fact)))
