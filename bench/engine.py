@@ -80,6 +80,8 @@ peak RSS <= 1 GiB and time per page within 1.3 x N=1000's."""
 NOTES = """\
 - Every build is a new `sitegen build . --quiet --report FILE` process under `/usr/bin/time -v`,
   so interpreter start-up, imports and writing the report count in every figure.
+- sitegen's own modules run from their bytecode, as an installed sitegen's do
+  (`PYTHONDONTWRITEBYTECODE` is cleared); the site's `__pycache__` goes with each cold build.
 - cold = `build/`, `.sitegen-cache/` and `__pycache__` deleted first. The OS page cache is
   warm as far as it holds the files: on a VM whose page cache is kept small, files at
   N≈100,000 come from disk, and wall time runs ahead of CPU time. The other scenarios
@@ -502,6 +504,9 @@ def main() -> None:
         run.die(f"the corpus generator {corpus_py} is missing: pass --shared DIR")
     root = Path(os.environ.get("SGBENCH_ROOT", Path(tempfile.gettempdir()) / "sgbench"))
     os.environ["SGBENCH_ROOT"] = str(root)  # the harness and run_peers.sh read it
+    # An installed sitegen has its bytecode; a shell that forbids writing it would time
+    # compiling sitegen's own modules on every build instead.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     harness = run.load_harness(shared)
     run.ensure_gnu_time()
     started = dt.datetime.now(dt.timezone.utc)

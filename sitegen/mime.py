@@ -7,10 +7,11 @@ the build deterministic.
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 
-_TABLE = mimetypes.MimeTypes(filenames=())
-for _type, _ext in [
+#: Types hosts serve that Python's defaults lack or name otherwise.
+_EXTRA_TYPES = [
     ("application/manifest+json", ".webmanifest"),
     ("text/markdown", ".md"),
     ("application/atom+xml", ".atom"),
@@ -20,13 +21,22 @@ for _type, _ext in [
     ("font/woff2", ".woff2"),
     ("font/woff", ".woff"),
     ("text/javascript", ".mjs"),
-]:
-    _TABLE.add_type(_type, _ext)
+]
+
+
+@functools.cache
+def _table() -> mimetypes.MimeTypes:
+    """The table, built on first use: making one reads the system's files into
+    ``mimetypes``' own table, which a rebuild with nothing to render never needs."""
+    table = mimetypes.MimeTypes(filenames=())
+    for mimetype, extension in _EXTRA_TYPES:
+        table.add_type(mimetype, extension)
+    return table
 
 
 def guess_type(path: str) -> str | None:
     """The content type a static host would serve ``path`` with."""
-    return _TABLE.guess_type(path, strict=False)[0]
+    return _table().guess_type(path, strict=False)[0]
 
 
 def _family(mimetype: str) -> str:

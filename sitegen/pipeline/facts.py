@@ -196,10 +196,15 @@ def code_fingerprints(site: Site) -> dict[str, bytes]:
     imported, by path relative to the site."""
     root = str(site.root_path)
     paths = set(site.import_files)
+    real_folders: dict[str, str] = {}  # a few folders hold the hundreds of modules
     for module in list(sys.modules.values()):
         filename = getattr(module, "__file__", None)
         if filename:
-            paths.add(os.path.realpath(filename))
+            folder, name = os.path.split(filename)
+            real = real_folders.get(folder)
+            if real is None:
+                real = real_folders[folder] = os.path.realpath(folder)
+            paths.add(os.path.join(real, name))
     cache = str(site.cache_path(""))
     found = {relative_path(path, root): file_digest(path) for path in paths
              if path.startswith(root + os.sep) and not path.startswith(cache)
