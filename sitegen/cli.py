@@ -65,20 +65,28 @@ def main() -> None:
               help="Write a JSON report: every URL, rendered or reused, and why.")
 @click.option("--explain", "explain_urls", metavar="URL", multiple=True,
               help="Say why URL was rendered or reused (repeatable).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Worker processes that render (default: one per CPU, when enough "
+                   "pages are due; 1: none).")
+@click.option("--executor", metavar="ADDRESS", envvar="SITEGEN_EXECUTOR",
+              help="Render on Dask: 'local' for a LocalCluster, or a scheduler's address "
+                   "(tcp://host:8786).")
 def build(site_dir: Path, app_spec: str | None, output: Path | None, base_url: str | None,
           strict: bool, quiet: bool, drafts: bool, future: bool, clean: bool,
-          report_file: Path | None, explain_urls: tuple[str, ...]) -> None:
+          report_file: Path | None, explain_urls: tuple[str, ...], jobs: int | None,
+          executor: str | None) -> None:
     """Render every URL of the site into OUTPUT; only what changed since the last build."""
     from .pipeline import SiteSpec
     from .pipeline import build as build_site
     from .pipeline.report import explain, write_report
 
-    with user_errors():
+    with user_errors(), _interruptible():
         spec = SiteSpec.for_build(site_dir, app_spec, base_url=base_url, drafts=drafts,
                                   future=future)
         progress = None if quiet or not sys.stderr.isatty() else _Progress()
         result = build_site(spec, output, strict=strict, clean=clean, progress=progress,
-                            on_wait=None if quiet else _waiting, explain=explain_urls)
+                            on_wait=None if quiet else _waiting, explain=explain_urls,
+                            jobs=jobs, executor=executor)
         if progress is not None:
             progress.done()
         if report_file is not None:
@@ -92,6 +100,26 @@ def build(site_dir: Path, app_spec: str | None, output: Path | None, base_url: s
         click.echo(line)
     if not quiet:
         click.echo(result.summary())
+
+
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    """Ctrl-C, or SIGTERM, stops the build (and its workers) with exit code 130; the
+    previous output is left as it was."""
+    import signal
+
+    def terminate(number: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted: nothing was published; the previous output is as it was",
+                   err=True)
+        sys.exit(130)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _waiting(lock: Path) -> None:

@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 
 class SitegenError(Exception):
@@ -38,6 +39,18 @@ class SitegenError(Exception):
 
     def __str__(self) -> str:
         return self.format()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its attributes, whatever the subclass's constructor takes: an
+        error raised in a worker process reaches the build as it was raised."""
+        return (_rebuild, (type(self), self.__dict__))
+
+
+def _rebuild(kind: type[SitegenError], state: dict[str, Any]) -> SitegenError:
+    error = kind.__new__(kind)
+    Exception.__init__(error, state.get("message", ""))
+    error.__dict__.update(state)
+    return error
 
 
 class AppLoadError(SitegenError):

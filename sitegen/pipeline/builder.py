@@ -20,6 +20,8 @@ Python (tests, scripts) as from the shell.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -38,6 +40,7 @@ from .output import OutputClaims, OutputTree, Placed, WriteStats, check_output_f
 from .render import Rendered, Renderer
 from .spec import SiteSpec
 from .state import BuildState, Entry, state_path
+from .workers import AUTO_FROM, Workers, dask_executor, process_pool
 
 Progress = Callable[[int, int], None]
 #: What the report says of a URL the last build did not have.
@@ -79,7 +82,8 @@ def build(site: Site | SiteSpec | str | os.PathLike[str], output: str | Path | N
           strict: bool = False,
           clean: bool = False, progress: Progress | None = None,
           on_wait: Callable[[Path], None] | None = None,
-          explain: Iterable[str] = ()) -> BuildResult:
+          explain: Iterable[str] = (), jobs: int | None = 1,
+          executor: str | None = None) -> BuildResult:
     """Build the site (a loaded ``Site``, the spec to load it from, or its folder) into
     ``output`` (default ``SITE_DIR/build``).
 
@@ -92,12 +96,23 @@ def build(site: Site | SiteSpec | str | os.PathLike[str], output: str | Path | N
     Only the URLs whose dependencies changed since the last build into the same
     folder are rendered; ``clean=True`` renders every URL.  ``explain`` names URLs
     the caller will ask about (``--explain``): one the build does not have is an
-    error before anything is written.  Raises
+    error before anything is written.
+
+    ``jobs`` worker processes render (``1``: all in this process; ``None``:
+    one per CPU, started only when enough URLs are due to repay their start);
+    ``executor`` runs them on Dask instead (``"local"`` or a scheduler's
+    address).  Workers load the site from its spec, so a ``Site`` object
+    builds in this process only.  The output is the same bytes either way.
+    Raises
     :class:`~sitegen.SitegenError` for anything the user must fix; the previous
     output is then left untouched.
     """
     started, started_ns = time.perf_counter(), time.time_ns()
-    site = load(site)
+    spec = SiteSpec.for_build(site) if isinstance(site, (str, os.PathLike)) else site
+    if clean and isinstance(spec, SiteSpec):
+        spec = dataclasses.replace(spec, clean=True)  # workers ignore the caches too
+    workers = _workers(spec, jobs, executor)
+    site = load(spec)
     out = Path(output) if output is not None else site.root_path / "build"
     if not out.is_absolute():
         out = Path.cwd() / out
@@ -113,7 +128,7 @@ def build(site: Site | SiteSpec | str | os.PathLike[str], output: str | Path | N
         state_file = state_path(site.cache_path("build"), site.root_path, out)
         previous = None if clean else BuildState.load(state_file)
         run = BuildRun(site, tree, previous, reason="--clean" if clean else None,
-                       started_ns=started_ns)
+                       started_ns=started_ns, workers=workers)
         run.render_pages(progress)
         run.render_aggregates(progress)
         warnings = run.check(strict)
@@ -126,6 +141,28 @@ def build(site: Site | SiteSpec | str | os.PathLike[str], output: str | Path | N
     site.save_caches()
     return BuildResult(out, run.urls, warnings, stats, time.perf_counter() - started,
                        run.counts())
+
+
+def _workers(spec: Site | SiteSpec, jobs: int | None, executor: str | None) -> Workers | None:
+    """Who renders besides this process: nobody, a process pool, or Dask."""
+    if jobs is not None and jobs < 1:
+        raise SitegenError(f"--jobs {jobs}: give at least 1 (1 renders in this process).")
+    if executor is None and jobs == 1:
+        return None
+    if not isinstance(spec, SiteSpec):
+        if jobs is None and executor is None:
+            return None
+        raise SitegenError(
+            "A parallel build loads the site in each worker, from its folder: this Site "
+            "object cannot be sent there.",
+            hint="pass the site's folder or a SiteSpec to build(), or build with jobs=1",
+        )
+    count = jobs or os.cpu_count() or 1
+    if executor is not None:
+        return dask_executor(spec, executor, count)
+    if count == 1:
+        return None
+    return process_pool(spec, count, minimum=2 if jobs else AUTO_FROM)
 
 
 def load(site: Site | SiteSpec | str | os.PathLike[str]) -> Site:
@@ -164,9 +201,11 @@ class BuildRun:
     """
 
     def __init__(self, site: Site, tree: OutputTree | None, previous: BuildState | None,
-                 reason: str | None = None, started_ns: int = 0) -> None:
+                 reason: str | None = None, started_ns: int = 0,
+                 workers: Workers | None = None) -> None:
         self.site = site
         self.tree = tree
+        self.workers = workers
         self.renderer = Renderer(site)
         self.queue = UrlQueue()
         #: Every URL so far, rendered or reused, as the state will keep it.
@@ -182,6 +221,8 @@ class BuildRun:
                                previous.written_ns if previous else 0,
                                previous.source_stats if previous else None, started_ns)
         self.claims = OutputClaims()
+        #: URLs the workers render, and why.
+        self._sent: dict[str, str] = {}
         self._aggregates: list[str] = []
         self._type_warnings: list[str] = []
 
@@ -192,7 +233,17 @@ class BuildRun:
         with self.site.app_context():
             for url, origin in seed_urls(self.site):
                 self.queue.add(url, origin)
-            self._drain(progress, defer=self.site.aggregate_urls)
+            workers = self.workers
+            try:
+                self._drain(progress, defer=self.site.aggregate_urls)
+            except BaseException:  # Ctrl-C included: no worker outlives the build
+                if workers is not None:
+                    workers.close(failed=True)
+                raise
+            finally:
+                self.workers = None  # phase 4 and the links it finds render here
+            if workers is not None:
+                workers.close(failed=False)
 
     def render_aggregates(self, progress: Progress | None = None) -> None:
         """Phase 4: the aggregate URLs, handed the manifest of what phase 3 built;
@@ -208,23 +259,55 @@ class BuildRun:
             self._drain(progress, defer=())
 
     def _drain(self, progress: Progress | None, defer: set[str] | tuple[()]) -> None:
-        for url in self.queue:
-            if url in defer:
-                self._aggregates.append(url)
+        """Every URL of the queue, and of the links found on the way, reused or
+        rendered: here, one by one, or by the workers, a batch a task."""
+        due: dict[str, str] = {}  # URL -> why it renders, in the order found
+        workers = self.workers
+        while True:
+            for url in self.queue:
+                if url in defer:
+                    self._aggregates.append(url)
+                    continue
+                reason = self._why(url, self._entry(url))
+                if reason is None:
+                    self._reuse(self._entry(url))  # type: ignore[arg-type]
+                    self._progress(progress)
+                else:
+                    due[url] = reason
+            if workers is not None and workers.worth(len(due)):
+                while due and workers.room > 0:
+                    urls = list(itertools.islice(due, workers.batch_size(len(due))))
+                    workers.submit(urls)
+                    self._sent.update((url, due.pop(url)) for url in urls)
+                if not workers.busy:
+                    return
+                for rendered in workers.finished():
+                    self._accept(rendered, self._sent.pop(rendered.url))
+                    self._progress(progress)
+            elif due:
+                url = next(iter(due))
+                self._accept(self.renderer.render(url), due.pop(url))
+                self._progress(progress)
             else:
-                self._one(url, None, progress)
+                return
+
+    def _entry(self, url: str) -> Entry | None:
+        return self.previous.entries.get(url) if self.previous is not None else None
+
+    def _progress(self, progress: Progress | None) -> None:
+        if progress is not None:
+            progress(len(self.urls), len(self.queue))
 
     def _one(self, url: str, manifest: list[BuiltPage] | None,
              progress: Progress | None) -> None:
-        entry = self.previous.entries.get(url) if self.previous is not None else None
+        entry = self._entry(url)
         reason = self._why(url, entry)
         if reason is None:
             assert entry is not None
             self._reuse(entry)
         else:
-            self._render(url, manifest, reason)
-        if progress is not None:
-            progress(len(self.urls), len(self.queue))
+            self._accept(self.renderer.render(url, manifest), reason)
+        self._progress(progress)
 
     def _why(self, url: str, entry: Entry | None) -> str | None:
         """Why ``url`` must render, or None if its last record still holds."""
@@ -251,10 +334,13 @@ class BuildRun:
         self._keep(entry, placed, "reused", None)
         self.queue.add_links(entry.links, entry.url)
 
-    def _render(self, url: str, manifest: list[BuiltPage] | None, reason: str) -> None:
-        rendered = self.renderer.render(url, manifest)
+    def _accept(self, rendered: Rendered, reason: str) -> None:
+        """One render, from this process or a worker: its record kept, its file written."""
+        url = rendered.url
         record = rendered.record
         path = rendered.path
+        if rendered.source_file is not None:  # a worker's is relative to the site folder
+            rendered.source_file = os.path.join(self.site.root_path, rendered.source_file)
         source = record.relative(rendered.source_file) if rendered.source_file else None
         entry = Entry(url, path, rendered.status, rendered.mimetype, rendered.kind,
                       rendered.location, record.endpoint, tuple(sorted(record.links)),

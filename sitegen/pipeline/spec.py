@@ -36,6 +36,8 @@ class SiteSpec:
     overrides: tuple[tuple[str, Any], ...] = ()
     #: The build's time, POSIX seconds: which posts are in the future.
     build_time: float = field(default_factory=lambda: build_time_now().timestamp())
+    #: ``--clean``: the site reads none of its caches (parses, front matter, templates).
+    clean: bool = False
 
     @classmethod
     def for_build(cls, site_dir: str | os.PathLike[str], app: str | None = None, *,
@@ -63,3 +65,5 @@ class SiteSpec:
         for key, value in self.overrides:
             site.config[key] = value
         site.build_time = datetime.fromtimestamp(self.build_time, timezone.utc)
+        if self.clean:
+            site.ignore_caches()

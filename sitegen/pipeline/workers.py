@@ -1,0 +1,216 @@
+"""Phase 3 on other processes: URLs rendered as tasks of an executor.
+
+A task is :func:`render_batch`: load the site a :class:`SiteSpec` names (once
+per process), render a few URLs, return the renders.  It depends on nothing
+but its arguments, so any ``concurrent.futures.Executor`` can run it: the
+process pool ``--jobs`` starts, or Dask's on a cluster (``--executor``),
+which may run a task again on another worker when one is lost, and gets the
+same answer.  The coordinator keeps all the rest: which URLs to render or
+reuse, the output tree and the records; workers write nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from ..errors import SitegenError
+from .render import Rendered, Renderer
+from .spec import SiteSpec
+
+#: URLs per task at most: enough that a task's overhead (0.1-1 ms) is lost in its
+#: renders (a few ms each), few enough that the last tasks end together.
+MAX_BATCH = 16
+#: Tasks in flight per worker: one running, the next ones already sent.
+IN_FLIGHT = 3
+#: Without ``--jobs``, workers start only when this many URLs are due at once: starting
+#: them (each loads the site) costs more than rendering a handful of pages.
+AUTO_FROM = 100
+
+_renderers: dict[SiteSpec, Renderer] = {}
+
+
+def render_batch(spec: SiteSpec, urls: list[str]) -> list[Rendered]:
+    """The task: render ``urls`` of the site ``spec`` names, in this process.
+
+    A static file comes back as its path relative to the site folder, which
+    the coordinator finds in its own copy of the site.
+    """
+    renderer = _renderer(spec)
+    root = renderer.site.root_path
+    with renderer.site.app_context():
+        done = [renderer.render(url) for url in urls]
+    for rendered in done:
+        if rendered.source_file is not None:
+            rendered.source_file = os.path.relpath(rendered.source_file, root)
+    return done
+
+
+def _renderer(spec: SiteSpec) -> Renderer:
+    renderer = _renderers.get(spec)
+    if renderer is None:
+        site = spec.load()
+        with site.app_context():
+            site.prepare()
+        _renderers.clear()  # one site per process: a worker of another build starts afresh
+        renderer = _renderers[spec] = Renderer(site)
+    return renderer
+
+
+def _start_worker(spec: SiteSpec) -> None:
+    """A pool process: Ctrl-C is the coordinator's to handle, then the site, loaded once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _renderer(spec)
+
+
+class Workers:
+    """The executor of one build, started when first needed, and its tasks in flight."""
+
+    def __init__(self, spec: SiteSpec, jobs: int, start: Callable[[], Executor],
+                 stop: Callable[[Executor, bool], None], minimum: int) -> None:
+        self.spec = spec
+        self.jobs = jobs
+        #: How many URLs must be due before starting the executor is worth it.
+        self.minimum = minimum
+        self._start, self._stop = start, stop
+        self._executor: Executor | None = None
+        self._tasks: dict[Future[list[Rendered]], list[str]] = {}
+
+    def worth(self, due: int) -> bool:
+        """Whether ``due`` URLs go to the workers rather than render here."""
+        return self._executor is not None or due >= self.minimum
+
+    @property
+    def room(self) -> int:
+        """How many more tasks to send now."""
+        return self.jobs * IN_FLIGHT - len(self._tasks)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._tasks)
+
+    def batch_size(self, due: int) -> int:
+        """URLs per task: the due URLs spread over the tasks in flight, at most MAX_BATCH."""
+        return max(1, min(MAX_BATCH, due // (self.jobs * IN_FLIGHT)))
+
+    def submit(self, urls: list[str]) -> None:
+        if self._executor is None:
+            self._executor = self._start()
+        try:
+            task = self._executor.submit(render_batch, self.spec, urls)
+        except BrokenProcessPool as error:  # a worker died since the last results
+            raise _lost(urls, self._tasks.values()) from error
+        self._tasks[task] = urls
+
+    def finished(self) -> Iterator[Rendered]:
+        """The renders of the next task to finish (waiting for one), in the order sent."""
+        done, _ = wait(self._tasks, return_when=FIRST_COMPLETED)
+        for task in sorted(done, key=list(self._tasks).index):
+            urls = self._tasks.pop(task)
+            try:
+                renders = task.result()
+            except SitegenError:
+                raise
+            except BrokenProcessPool as error:
+                raise _lost(urls, self._tasks.values()) from error
+            except Exception as error:
+                if type(error).__name__ in ("KilledWorker", "CancelledError"):  # Dask's
+                    raise _lost(urls, self._tasks.values()) from error
+                raise
+            yield from renders
+
+    def close(self, failed: bool) -> None:
+        """Stop the executor; after a failure (or Ctrl-C), at once, with its tasks."""
+        executor, self._executor = self._executor, None
+        self._tasks.clear()
+        if executor is not None:
+            self._stop(executor, failed)
+
+
+def _lost(urls: list[str], others: Any) -> SitegenError:
+    held = sorted({*urls, *(u for batch in others for u in batch)})
+    shown = ", ".join(held[:8]) + (f" and {len(held) - 8} more" if len(held) > 8 else "")
+    return SitegenError(
+        "A worker process died (killed, or out of memory) while it rendered some of: "
+        f"{shown}.",
+        hint="nothing was published and the previous output is as it was; build again, "
+             "with fewer --jobs if memory is short",
+    )
+
+
+# -- executors ---------------------------------------------------------------------------
+
+
+def process_pool(spec: SiteSpec, jobs: int, minimum: int) -> Workers:
+    """``jobs`` worker processes on this machine, each loading the site once."""
+
+    def start() -> Executor:
+        methods = multiprocessing.get_all_start_methods()
+        # forkserver: each worker forks from a clean process that has sitegen imported.
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods
+                                              else "spawn")
+        if "forkserver" in methods:
+            context.set_forkserver_preload([__name__])
+        return ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                                   initargs=(spec,))
+
+    return Workers(spec, jobs, start, _stop_pool, minimum)
+
+
+def _stop_pool(executor: Executor, failed: bool) -> None:
+    assert isinstance(executor, ProcessPoolExecutor)
+    if failed:
+        # concurrent.futures cannot end running tasks; the processes are ours to end.
+        for process in list(getattr(executor, "_processes", {}).values()):
+            process.terminate()
+    executor.shutdown(wait=True, cancel_futures=True)
+
+
+def dask_executor(spec: SiteSpec, address: str, jobs: int) -> Workers:
+    """Dask's executor: a ``LocalCluster`` of ``jobs`` processes for ``local``, else the
+    scheduler at ``address`` (``tcp://host:8786``)."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise SitegenError(
+            f"--executor {address} runs the build on Dask, which is not installed.",
+            hint="pip install 'sitegen-flask[dask]' (on the workers too), or build with "
+                 "--jobs N on this machine",
+        ) from None
+    clients: list[Any] = []
+
+    def start() -> Executor:
+        if address == "local":
+            # A failing page is the build's to report, once: not the cluster's logs too.
+            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=logging.CRITICAL)
+            client = Client(cluster)
+            clients.append(cluster)
+        else:
+            try:
+                client = Client(address, timeout="10s")
+            except OSError as error:
+                raise SitegenError(
+                    f"--executor {address}: no Dask scheduler answers there ({error}).",
+                    hint="start one with `dask scheduler`, and workers with "
+                         f"`dask worker {address}`",
+                ) from None
+        clients.insert(0, client)
+        return client.get_executor()
+
+    def stop(executor: Executor, failed: bool) -> None:
+        if failed:
+            for task in list(getattr(executor, "_futures", ())):
+                task.cancel()
+        for thing in clients:
+            thing.close()
+        clients.clear()
+
+    workers = Workers(spec, jobs, start, stop, minimum=1)
+    return workers

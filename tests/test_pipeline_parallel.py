@@ -1,0 +1,230 @@
+"""Parallel builds: worker processes and Dask write the serial build's bytes, report a
+failing page as a serial build does, and stop cleanly, whatever stops them.
+
+The failures are driven through the real CLI on ``tests/sites/parallel``, whose
+page 7 or page N misbehaves when the environment says so (see its ``app.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import sitegen
+from sitegen import Site
+from sitegen.errors import SitegenError
+from sitegen.pipeline import SiteSpec
+
+TESTS = Path(__file__).parent
+SITE_FOLDERS = {"example_site": TESTS.parent / "example_site", "docs": TESTS.parent / "docs",
+                **{p.name: p for p in sorted((TESTS / "sites").iterdir()) if p.is_dir()}}
+PARALLEL = TESTS / "sites" / "parallel"
+SITEGEN = Path(sys.executable).parent / "sitegen"
+BUILD_TIME = 1_772_323_200.0  # 2026-03-01, for the same future posts in every build
+IGNORED = shutil.ignore_patterns("build", ".sitegen-cache", "__pycache__")
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def copy_site(folder: Path, tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    shutil.copytree(folder, site, ignore=IGNORED)
+    return site
+
+
+def edit_one_source(site: Path) -> None:
+    """Change what a user changes most: a Markdown file, else a template."""
+    sources = sorted(site.glob("content/**/*.md")) or sorted(site.glob("templates/*.html"))
+    if sources:
+        with sources[0].open("a") as file:
+            file.write("\n<!-- edited -->\n")
+
+
+@pytest.mark.parametrize("name", sorted(SITE_FOLDERS))
+def test_two_jobs_write_the_bytes_of_one_clean_and_incremental(name, tmp_path):
+    site = copy_site(SITE_FOLDERS[name], tmp_path)
+    spec = SiteSpec(str(site), build_time=BUILD_TIME)
+    one, two = tmp_path / "one", tmp_path / "two"
+    try:
+        serial = sitegen.build(spec, one, jobs=1)
+    except SitegenError as error:  # a site made to fail fails the same way in parallel
+        with pytest.raises(type(error)) as caught:
+            sitegen.build(spec, two, jobs=2)
+        assert caught.value.message == error.message
+        assert not two.exists()
+        return
+    parallel = sitegen.build(spec, two, jobs=2)
+    assert tree(two) == tree(one)
+    assert parallel.counts == serial.counts
+    assert parallel.warnings == serial.warnings
+
+    edit_one_source(site)
+    serial = sitegen.build(spec, one, jobs=1)
+    parallel = sitegen.build(spec, two, jobs=2)
+    assert tree(two) == tree(one)
+    assert {u: (b.action, b.reason) for u, b in parallel.urls.items()} == \
+        {u: (b.action, b.reason) for u, b in serial.urls.items()}
+
+
+def test_a_site_object_builds_in_parallel_only_from_its_folder(tmp_path):
+    site = Site(__name__)
+    with pytest.raises(SitegenError, match="cannot be sent there"):
+        sitegen.build(site, tmp_path / "out", jobs=2)
+
+
+# -- through the CLI: failures, interrupts ------------------------------------------------
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(SITEGEN), *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=timeout)
+
+
+@pytest.fixture
+def built(tmp_path) -> tuple[Path, Path, dict[str, bytes]]:
+    """The parallel test site copied and built once: (site, output, the output's files)."""
+    site = copy_site(PARALLEL, tmp_path)
+    out = tmp_path / "out"
+    assert run_cli("build", str(site), "-o", str(out), "--jobs", "1").returncode == 0
+    return site, out, tree(out)
+
+
+def leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}"))
+
+
+def test_a_view_that_raises_in_a_worker_is_reported_as_in_a_serial_build(built):
+    site, out, before = built
+    env = {"PARALLEL_RAISE": "5"}
+    serial = run_cli("build", str(site), "-o", str(out), "--clean", "--jobs", "1", env=env)
+    parallel = run_cli("build", str(site), "-o", str(out), "--clean", "--jobs", "2", env=env)
+    assert serial.returncode == parallel.returncode == 1
+    assert parallel.stderr == serial.stderr
+    assert "/pages/5/: ValueError: page 5 is broken" in parallel.stderr
+    assert 'app.py, line 30, in page' in parallel.stderr  # the user's frames
+    assert "Traceback" not in parallel.stderr
+    assert tree(out) == before
+    assert leftovers(out) == []
+
+
+def test_a_worker_killed_mid_build_fails_the_build_and_publishes_nothing(built, tmp_path):
+    site, out, before = built
+    marker = tmp_path / "killed"
+    result = run_cli("build", str(site), "-o", str(out), "--clean", "--jobs", "2",
+                     env={"PARALLEL_KILL": str(marker)})
+    assert marker.exists()  # page 7 killed its worker
+    assert result.returncode == 1, result.stderr
+    assert "A worker process died (killed, or out of memory)" in result.stderr
+    assert "/pages/7/" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree(out) == before
+    assert leftovers(out) == []
+
+
+def live_processes(group: int) -> list[str]:
+    """The processes of a process group that still run (zombies have ended)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+    return found
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_an_interrupted_build_stops_every_worker_and_keeps_the_previous_output(built, how):
+    site, out, before = built
+    build = subprocess.Popen(
+        [str(SITEGEN), "build", str(site), "-o", str(out), "--clean", "--jobs", "2"],
+        env={**os.environ, "PARALLEL_SLOW": "0.25"}, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while len(live_processes(build.pid)) < 3:  # the build, and its workers started
+        assert time.monotonic() < deadline and build.poll() is None
+        time.sleep(0.05)
+    time.sleep(0.5)  # into the renders (6 seconds of them)
+    if how == "ctrl-c":  # the terminal sends SIGINT to the whole foreground group
+        os.killpg(build.pid, signal.SIGINT)
+    else:  # a supervisor stops the build's own process only
+        os.kill(build.pid, signal.SIGTERM)
+    _, err = build.communicate(timeout=30)
+
+    assert build.returncode == 130, err
+    assert "interrupted: nothing was published" in err
+    assert "Traceback" not in err
+    deadline = time.monotonic() + 10
+    while live_processes(build.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert live_processes(build.pid) == []
+    assert tree(out) == before
+    assert leftovers(out) == []
+
+
+def test_jobs_must_be_a_positive_number(built):
+    site, out, _ = built
+    result = run_cli("build", str(site), "-o", str(out), "--jobs", "0")
+    assert result.returncode == 2
+    assert "--jobs" in result.stderr
+
+
+# -- Dask ------------------------------------------------------------------------------------
+
+
+def test_a_dask_local_cluster_builds_the_tree_of_a_serial_build(tmp_path):
+    site = copy_site(SITE_FOLDERS["example_site"], tmp_path)
+    serial = run_cli("build", str(site), "-o", str(tmp_path / "one"), "--jobs", "1")
+    dask = run_cli("build", str(site), "-o", str(tmp_path / "dask"), "--executor", "local",
+                   "--jobs", "2")
+    assert serial.returncode == dask.returncode == 0, dask.stderr
+    assert tree(tmp_path / "dask") == tree(tmp_path / "one")
+
+
+def test_dask_reports_a_view_that_raises_with_its_url_and_the_users_frames(built):
+    site, out, before = built
+    result = run_cli("build", str(site), "-o", str(out), "--clean", "--executor", "local",
+                     "--jobs", "2", env={"PARALLEL_RAISE": "5"})
+    assert result.returncode == 1
+    assert "error: /pages/5/: ValueError: page 5 is broken" in result.stderr
+    assert 'app.py, line 30, in page' in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree(out) == before
+
+
+def test_dask_runs_the_task_of_a_killed_worker_again_and_the_tree_is_whole(built, tmp_path):
+    site, out, before = built
+    marker = tmp_path / "killed"
+    result = run_cli("build", str(site), "-o", str(out), "--clean", "--executor", "local",
+                     "--jobs", "2", env={"PARALLEL_KILL": str(marker)})
+    assert marker.exists()
+    assert result.returncode == 0, result.stderr
+    assert tree(out) == before
+    assert leftovers(out) == []
+
+
+def test_asking_for_dask_without_it_installed_says_how_to_install_it(built):
+    site, out, before = built
+    code = ("import sys; sys.modules['distributed'] = None; "
+            "from sitegen.cli import main; main()")
+    result = subprocess.run([sys.executable, "-c", code, "build", str(site), "-o", str(out),
+                             "--clean", "--executor", "tcp://127.0.0.1:1"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "runs the build on Dask, which is not installed" in result.stderr
+    assert "[dask]" in result.stderr
+    assert tree(out) == before
