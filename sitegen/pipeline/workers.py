@@ -33,6 +33,9 @@ IN_FLIGHT = 3
 #: them (each loads the site) costs more than rendering a handful of pages.
 AUTO_FROM = 100
 
+#: How many of the URLs a dead worker may have held the error lists.
+SHOWN = 50
+
 _renderers: dict[SiteSpec, Renderer] = {}
 
 
@@ -135,10 +138,10 @@ class Workers:
 
 def _lost(urls: list[str], others: Any) -> SitegenError:
     held = sorted({*urls, *(u for batch in others for u in batch)})
-    shown = ", ".join(held[:8]) + (f" and {len(held) - 8} more" if len(held) > 8 else "")
+    details = held[:SHOWN] + ([f"… and {len(held) - SHOWN} more"] if len(held) > SHOWN else [])
     return SitegenError(
-        "A worker process died (killed, or out of memory) while it rendered some of: "
-        f"{shown}.",
+        "A worker process died (killed, or out of memory) while the workers held "
+        f"{len(held)} URL(s), one of which it was rendering:", details=details,
         hint="nothing was published and the previous output is as it was; build again, "
              "with fewer --jobs if memory is short",
     )
