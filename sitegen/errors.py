@@ -97,7 +97,7 @@ def user_frames(tb: TracebackType | None, root: str | os.PathLike[str]) -> list[
     left out: they are noise to someone fixing their site.
     """
     root_dir = os.path.realpath(root)
-    lines: list[str] = []
+    frames: list[tuple[str, ...]] = []
     for frame in traceback.extract_tb(tb):
         if frame.filename.startswith("<"):
             continue
@@ -105,10 +105,45 @@ def user_frames(tb: TracebackType | None, root: str | os.PathLike[str]) -> list[
         if not filename.startswith(root_dir + os.sep) or "site-packages" in filename:
             continue
         rel = os.path.relpath(filename, root_dir)
-        lines.append(f"{rel}, line {frame.lineno}, in {frame.name}")
-        if frame.line:
-            lines.append(f"    {frame.line.strip()}")
-    return lines
+        where = f"{rel}, line {frame.lineno}, in {frame.name}"
+        frames.append((where, f"    {frame.line.strip()}") if frame.line else (where,))
+    return [line for frame in _without_cycles(frames) for line in frame]
+
+
+#: The longest cycle of frames (a view calling itself through others) shown once.
+_LONGEST_CYCLE = 12
+
+
+def _without_cycles(frames: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """``frames`` with a block that repeats (a template that includes itself, a view
+    that calls itself) shown once and counted, instead of a thousand times."""
+    shown: list[tuple[str, ...]] = []
+    i = 0
+    while i < len(frames):
+        for size in range(1, _LONGEST_CYCLE + 1):
+            block = frames[i:i + size]
+            repeats = 1
+            while frames[i + repeats * size:i + (repeats + 1) * size] == block:
+                repeats += 1
+            if repeats >= 3:
+                shown += block
+                what = "frame above repeats" if size == 1 else f"{size} frames above repeat"
+                shown.append((f"… the {what} {repeats - 1} more times: a cycle (a view or "
+                              "template that calls or includes itself)",))
+                i += repeats * size
+                break
+        else:
+            shown.append(frames[i])
+            i += 1
+    return shown
+
+
+def raised(error: BaseException) -> str:
+    """What the user's code raised, as a message says it: ``ValueError: bad``; a call
+    of ``sys.exit()`` (which would end the build without a word) by its name."""
+    if isinstance(error, SystemExit):
+        return f"SystemExit({error.code!r}): sys.exit() cannot end a build"
+    return f"{type(error).__name__}: {error}"
 
 
 def relative_to(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> str:

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .app import Site
-from .errors import AppLoadError, SitegenError, user_frames
+from .errors import AppLoadError, SitegenError, raised, user_frames
 
 _site_paths: list[str] = []
 _reads = threading.local()
@@ -69,6 +69,9 @@ def load_site(site_dir: str | os.PathLike[str] = ".", app: str | None = None) ->
             f"{spec}: {error}", details=user_frames(error.__traceback__, module_dir),
             hint="install the missing package, or fix the import",
         ) from error
+    except SystemExit as error:  # it would end the build without a word
+        raise AppLoadError(f"{spec} raised {raised(error)}",
+                           details=user_frames(error.__traceback__, module_dir)) from error
     except Exception as error:
         raise AppLoadError(
             f"{spec} raised {type(error).__name__} while loading: {error}",

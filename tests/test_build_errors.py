@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
+from pathlib import Path
 
 import pytest
+
+SITEGEN = Path(sys.executable).parent / "sitegen"
 
 
 def test_broken_link_names_url_status_endpoint_and_every_referrer(copy_site, cli, tmp_path):
@@ -143,3 +149,159 @@ def test_strict_fails_on_a_content_type_mismatch_and_writes_nothing(
     assert "--strict: the build gave 1 warning(s)" in result.stderr
     assert "/report.json is served as text/html but written to report.json" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("generated", "message"),
+    [
+        ([("files", "notadict")], "The generator file_urls() yielded ('files', 'notadict')."),
+        ([42], "The generator file_urls() yielded 42."),
+    ],
+)
+def test_a_generator_yielding_something_that_is_no_url_is_an_error(cli, tmp_path, generated,
+                                                                   message):
+    site_dir = write_escape_site(tmp_path / "site", generated=generated)
+    result = cli("build", site_dir, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "(endpoint, dict of values) pair" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+CONVERTER_APP = '''
+import os
+import sys
+
+from sitegen import Site, render_template_string
+
+site = Site(__name__)
+MODE = os.environ.get("SITE_MODE", "")
+
+
+@site.route("/")
+def index():
+    return '<a href="/n/1/">one</a> <a href="/stop/">stop</a>'
+
+
+@site.route("/n/<int:number>/")
+def numbered(number):
+    return str(number)
+
+
+@site.generator("numbered")
+def numbers():
+    if MODE == "generator-exit":
+        sys.exit(3)
+    yield {"number": "abc" if MODE == "bad-int" else 1}
+
+
+@site.route("/stop/")
+def stop():
+    if MODE == "view-exit":
+        sys.exit(0)
+    if MODE == "recursion":
+        return stop()
+    if MODE == "include-itself":
+        return render_template_string('{% include "loop.html" %}')
+    return "stopped"
+'''
+
+
+@pytest.fixture
+def converter_site(tmp_path):
+    site = tmp_path / "site"
+    (site / "templates").mkdir(parents=True)
+    (site / "app.py").write_text(CONVERTER_APP)
+    (site / "templates/loop.html").write_text('{% include "loop.html" %}\n')
+    return site
+
+
+def build_in_mode(site, out, mode):
+    return subprocess.run([str(SITEGEN), "build", str(site), "-o", str(out), "--jobs", "1"],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "SITE_MODE": mode})
+
+
+@pytest.mark.parametrize(
+    ("mode", "message"),
+    [
+        ("bad-int", "The generator numbers() yielded {'number': 'abc'} for 'numbered', whose "
+                    "route's converters refuse it: invalid literal for int()"),
+        ("generator-exit", "The generator numbers() raised SystemExit(3): sys.exit() cannot "
+                           "end a build"),
+        ("view-exit", "/stop/: SystemExit(0): sys.exit() cannot end a build"),
+    ],
+)
+def test_converter_values_and_sys_exit_are_errors_with_the_users_line(converter_site,
+                                                                      tmp_path, mode, message):
+    out = tmp_path / "out"
+    assert build_in_mode(converter_site, out, "").returncode == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (converter_site / "app.py").write_text(CONVERTER_APP + "\n")  # so nothing is reused
+    result = build_in_mode(converter_site, out, mode)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "app.py, line" in result.stderr or mode == "bad-int"
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize(("mode", "frame"), [
+    ("recursion", "app.py, line 33, in stop"),
+    ("include-itself", "templates/loop.html, line 1, in top-level template code"),
+])
+def test_a_view_or_template_that_calls_itself_shows_the_cycle_once(converter_site, tmp_path,
+                                                                   mode, frame):
+    result = build_in_mode(converter_site, tmp_path / "out", mode)
+    assert result.returncode == 1
+    assert "RecursionError" in result.stderr
+    assert result.stderr.count(frame) == 1
+    assert "more times: a cycle (a view or template that calls or includes itself)" \
+        in result.stderr
+    assert len(result.stderr.splitlines()) < 20
+
+
+PORTABILITY_APP = '''
+from sitegen import Site
+
+site = Site(__name__)
+
+
+@site.route("/")
+def index():
+    return ('<a href="/blog/Case/">A</a> <a href="/blog/case/">a</a> '
+            '<a href="/wiki/Category:Tools/">c</a> <a href="/files/nul.txt">n</a>')
+
+
+@site.route("/blog/<name>/")
+def blog(name):
+    return name
+
+
+@site.route("/wiki/<name>/")
+def wiki(name):
+    return name
+
+
+@site.route("/files/<name>")
+def files(name):
+    return name
+'''
+
+
+def test_output_paths_that_not_every_host_can_store_warn(cli, tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "app.py").write_text(PORTABILITY_APP)
+    result = cli("build", site, "-o", tmp_path / "out")
+    assert result.exit_code == 0
+    err = result.stderr
+    assert ("/blog/Case/ and /blog/case/ are written to blog/Case/index.html and "
+            "blog/case/index.html, which differ only by case") in err
+    assert "/wiki/Category:Tools/ is written to wiki/Category:Tools/index.html, whose name " \
+           "holds ':', which Windows" in err
+    assert "/files/nul.txt is written to files/nul.txt, whose name 'nul.txt' Windows " \
+           "reserves" in err
+    strict = cli("build", site, "-o", tmp_path / "strict", "--strict")
+    assert strict.exit_code == 1
+    assert not (tmp_path / "strict").exists()

@@ -37,6 +37,7 @@ from ..urls import NOT_FOUND_PAGE, normalize_url
 from .discover import UrlQueue, seed_urls
 from .facts import FactCache, fact_order, header_change, make_header
 from .output import OutputClaims, OutputTree, Placed, WriteStats, check_output_folder
+from .paths import portability_warnings
 from .render import Rendered, Renderer
 from .spec import SiteSpec
 from .state import BuildState, Entry, state_path
@@ -421,6 +422,7 @@ class BuildRun:
                     f"the endpoint {rule.endpoint!r} ({rule.rule}) produced no URL: "
                     "did you forget a generator?"
                 )
+        found += portability_warnings((u.url, u.path) for u in self.urls.values())
         return found + sorted(self._type_warnings)
 
     def _check_type(self, entry: Entry) -> None:

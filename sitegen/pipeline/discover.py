@@ -13,14 +13,14 @@ links, not with pages squared.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from werkzeug.routing import BuildError
 
 from ..app import Site
-from ..errors import RenderError, SitegenError, user_frames
+from ..errors import RenderError, SitegenError, raised, user_frames
 from ..urls import NOT_FOUND_PAGE, normalize_url
 
 
@@ -77,9 +77,9 @@ def _generated(site: Site, adapter: Any, endpoint: str, function: Any) -> Iterat
         items = list(function())
     except SitegenError:
         raise
-    except Exception as error:
+    except (Exception, SystemExit) as error:
         raise RenderError(
-            f"The generator {name}() raised {type(error).__name__}: {error}",
+            f"The generator {name}() raised {raised(error)}",
             details=user_frames(error.__traceback__, site.root_path),
         ) from error
     for item in items:
@@ -93,22 +93,31 @@ def _generated(site: Site, adapter: Any, endpoint: str, function: Any) -> Iterat
                 )
             yield normalize_url(site.local_path(item))
             continue
-        if isinstance(item, tuple) and len(item) == 2:
+        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str) \
+                and isinstance(item[1], Mapping):
             target, values = item
-        elif isinstance(item, dict):
+        elif isinstance(item, Mapping):
             target, values = endpoint, item
         else:
             raise RenderError(
                 f"The generator {name}() yielded {item!r}.",
-                hint="yield a dict of values, a URL string or an (endpoint, values) pair",
+                hint="yield a dict of values, a URL string or an (endpoint, dict of values) "
+                     "pair",
             )
         try:
-            url = adapter.build(target, values, force_external=False)
+            url = adapter.build(target, dict(values), force_external=False)
         except BuildError as error:
             raise RenderError(
                 f"The generator {name}() yielded values no route of {target!r} accepts: "
                 f"{values!r}",
                 details=[str(error)],
                 hint="check the names of the route's <arguments> and the endpoint",
+            ) from error
+        except (ValueError, TypeError) as error:  # a converter refused a value
+            raise RenderError(
+                f"The generator {name}() yielded {values!r} for {target!r}, whose route's "
+                f"converters refuse it: {error}",
+                hint="give each <converter:argument> a value of its type, e.g. a number "
+                     "for <int:...>",
             ) from error
         yield normalize_url(site.local_path(url))

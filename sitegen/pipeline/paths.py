@@ -8,10 +8,13 @@ else is written under its own name.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..errors import OutputError
 from ..urls import HTML, normalize_url, request_path
 
-__all__ = ["HTML", "check_safe", "link_path", "normalize_url", "output_path", "request_path"]
+__all__ = ["HTML", "check_safe", "link_path", "normalize_url", "output_path",
+           "portability_warnings", "request_path"]
 
 
 def check_safe(url: str) -> None:
@@ -53,3 +56,36 @@ def link_path(url: str) -> str:
     HTML page, as nearly all are.
     """
     return output_path(url, HTML)
+
+
+#: What Windows (and so many a CDN's storage, and zip files) cannot hold in a file name.
+_NOT_ON_WINDOWS = frozenset(':*?|<>"') | frozenset(chr(c) for c in range(32))
+#: Names Windows reserves for devices, with any extension (``nul.txt`` too).
+_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                       *(f"lpt{i}" for i in range(1, 10))})
+
+
+def portability_warnings(files: Iterable[tuple[str, str]]) -> list[str]:
+    """What keeps the output, ``(url, path)`` pairs, from being published everywhere:
+    paths that differ only by case (one file on macOS, Windows and most CDNs'
+    storage), characters Windows cannot store, names Windows reserves."""
+    found: list[str] = []
+    by_case: dict[str, list[tuple[str, str]]] = {}
+    for url, path in files:
+        by_case.setdefault(path.casefold(), []).append((path, url))
+        for part in path.split("/"):
+            bad = sorted(set(part) & _NOT_ON_WINDOWS)
+            if bad:
+                shown = " ".join(repr(c) for c in bad)
+                found.append(f"{url} is written to {path}, whose name holds {shown}, which "
+                             "Windows (and a zip of the site) cannot store")
+            elif part.split(".", 1)[0].casefold() in _RESERVED or part.endswith((".", " ")):
+                found.append(f"{url} is written to {path}, whose name {part!r} Windows "
+                             "reserves or cannot store")
+    for same in by_case.values():
+        if len(same) > 1:
+            (first, url), *others = sorted(same)
+            found += [f"{url} and {other_url} are written to {first} and {other}, which differ "
+                      "only by case: one file on macOS, Windows and most CDNs' storage"
+                      for other, other_url in others]
+    return sorted(found)

@@ -23,7 +23,14 @@ from werkzeug.test import EnvironBuilder, run_wsgi_app
 from .. import linkscan as links
 from ..app import NOT_FOUND_KEY, RECORD_KEY, Site
 from ..context import BuiltPage, _cv_manifest
-from ..errors import RenderError, SitegenError, TemplateError, relative_to, user_frames
+from ..errors import (
+    RenderError,
+    SitegenError,
+    TemplateError,
+    raised,
+    relative_to,
+    user_frames,
+)
 from ..record import RenderRecord
 from ..urls import NOT_FOUND_PAGE, is_absolute
 from .paths import HTML, link_path, normalize_url, output_path, request_path
@@ -113,7 +120,7 @@ class Renderer:
             raise
         except jinja2.TemplateSyntaxError as error:
             raise self._template_error(error, url) from error
-        except Exception as error:
+        except (Exception, SystemExit) as error:  # sys.exit() in a view ends no build
             raise self._view_error(error, url, record) from error
 
         status = int(status_line[:3])
@@ -236,11 +243,12 @@ class Renderer:
             "jinja.palletsprojects.com",
         )
 
-    def _view_error(self, error: Exception, url: str, record: RenderRecord) -> RenderError:
+    def _view_error(self, error: BaseException, url: str,
+                    record: RenderRecord) -> RenderError:
         endpoint = record.endpoint or "?"
         frames = user_frames(error.__traceback__, self.site.root_path)
         return RenderError(
-            f"{url}: {type(error).__name__}: {error}",
+            f"{url}: {raised(error)}",
             details=[f"endpoint {endpoint!r}", *frames],
             hint="the view or its template raised; the frames above are your code",
         )
