@@ -7,6 +7,7 @@ import pty
 import re
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -134,7 +135,8 @@ def test_version_option(cli):
 def test_routes_lists_endpoints_rules_methods_and_url_counts(copy_site, cli):
     result = cli("routes", copy_site("basic"))
     assert result.exit_code == 0, result.output
-    rows = [line.split() for line in result.stdout.splitlines()]
+    own, builtin = result.stdout.split("\n\nBuilt in:\n")
+    rows = [line.split() for line in own.splitlines()]
     assert rows[0] == ["Endpoint", "Methods", "Rule", "URLs"]
     assert set(rows[1][0]) == {"-"}
     table = {row[0]: row[1:] for row in rows[2:]}
@@ -142,21 +144,49 @@ def test_routes_lists_endpoints_rules_methods_and_url_counts(copy_site, cli):
     assert table["product"] == ["GET", "/products/<int:id>/", "3"]
     assert table["named"] == ["GET", "/page/<name>/", "3"]
     assert table["doc"] == ["GET", "/docs/<slug>", "1"]
-    assert table["static"] == ["GET", "/static/<path:filename>", "3"]
     assert table["old"] == ["GET", "/old/", "1"]
     assert list(table) == sorted(table)
+    assert builtin.split() == ["static", "GET", "/static/<path:filename>", "3", "the", "files",
+                               "in", "static/"]
+
+
+def test_routes_counts_an_endpoints_urls_once_and_sets_sitegens_own_apart(copy_site, cli):
+    result = cli("routes", copy_site("content_blog"))
+    assert result.exit_code == 0, result.output
+    own, builtin = result.stdout.split("\n\nBuilt in:\n")
+    lines = own.splitlines()
+    index = lines.index(next(line for line in lines if line.startswith("index ")))
+    assert lines[index].split() == ["index", "GET", "/", "3"]
+    assert lines[index + 1].split() == ["GET", "/page/<int:page>/"]  # no second count
+    assert ".media" not in own and ".alias" not in own
+    assert [line.split() for line in builtin.splitlines()] == [
+        ["post.alias", "GET", "/2024/hello.html", "2", "aliases", "of", "pages", "in",
+         "content/posts"],
+        ["GET", "/old/hello/"],
+        ["post.media", "GET", "/content/posts/<path:filename>", "2", "files", "linked", "from",
+         "content/posts"],
+    ]
+    assert "files linked from content/posts" in builtin
+
+
+def test_the_command_list_shows_each_help_line_whole(cli):
+    result = cli("--help")
+    for line in result.stdout.split("Commands:\n")[1].splitlines():
+        assert not line.endswith("..."), line
 
 
 def test_routes_counts_zero_for_an_endpoint_that_produced_nothing(copy_site, cli):
     result = cli("routes", copy_site("missing_generator"))
     assert result.exit_code == 0
-    table = {row.split()[0]: row.split()[1:] for row in result.stdout.splitlines()[2:]}
+    table = {row.split()[0]: row.split()[1:] for row in result.stdout.splitlines()[2:]
+             if row.strip()}
     assert table["tag"] == ["GET", "/tags/<tag>/", "0"]
 
 
 def test_routes_lists_methods_other_than_get(copy_site, cli):
     result = cli("routes", copy_site("discovery"))
-    table = {row.split()[0]: row.split()[1:] for row in result.stdout.splitlines()[2:]}
+    table = {row.split()[0]: row.split()[1:] for row in result.stdout.splitlines()[2:]
+             if row.strip()}
     assert table["form"] == ["POST", "/form/", "0"]
 
 
@@ -164,3 +194,44 @@ def test_routes_reports_a_broken_site_as_an_error(copy_site, cli):
     result = cli("routes", copy_site("view_error"))
     assert result.exit_code == 1
     assert "ZeroDivisionError" in result.stderr
+
+
+def on_a_terminal(*args, env=None) -> str:
+    """What ``sitegen ARGS`` writes to stderr when stderr is a terminal."""
+    main, secondary = pty.openpty()
+    try:
+        subprocess.run([SITEGEN, *map(str, args)], stdout=subprocess.PIPE, stderr=secondary,
+                       env=env, check=False)
+        os.close(secondary)
+        return os.read(main, 65536).decode()
+    finally:
+        os.close(main)
+
+
+@pytest.mark.parametrize(("no_color", "coloured"), [(None, True), ("1", False)])
+def test_warnings_are_coloured_on_a_terminal_unless_no_color_is_set(
+        copy_site, tmp_path, no_color, coloured):
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    if no_color is not None:
+        env["NO_COLOR"] = no_color
+    terminal = on_a_terminal("build", copy_site("broken_link"), "-o", tmp_path / "out",
+                             env=env)
+    assert "warning: " in terminal or "error: " in terminal, terminal
+    assert ("\x1b[3" in terminal) is coloured, terminal
+
+
+def test_source_date_epoch_is_the_build_date_that_decides_future_posts(copy_site, tmp_path):
+    site, out = copy_site("content_blog"), tmp_path / "out"
+
+    def build_at(day: str) -> subprocess.CompletedProcess[str]:
+        epoch = int(datetime.fromisoformat(f"{day}T00:00:00+00:00").timestamp())
+        return subprocess.run([str(SITEGEN), "build", str(site), "-o", str(out), "-q"],
+                              env={**os.environ, "SOURCE_DATE_EPOCH": str(epoch)},
+                              capture_output=True, text=True, timeout=120)
+
+    assert build_at("2998-12-31").returncode == 0
+    assert not (out / "blog/future-post").exists()  # dated 2999-01-01
+    assert build_at("2999-01-02").returncode == 0
+    assert (out / "blog/future-post/index.html").exists()
+    assert build_at("2998-12-31").returncode == 0  # the record depends on the date
+    assert not (out / "blog/future-post").exists()
