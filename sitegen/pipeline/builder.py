@@ -124,6 +124,8 @@ def build(site: Site | SiteSpec | str | os.PathLike[str], output: str | Path | N
     if clean:
         site.ignore_caches()
     prepare(site)
+    if workers is not None:
+        site.save_caches()  # each worker then starts from the front matter read here
     keep = site.config.get("KEEP_FILES") or ()
     with OutputTree(out, keep, on_wait=on_wait) as tree:
         state_file = state_path(site.cache_path("build"), site.root_path, out)
