@@ -228,3 +228,26 @@ def test_asking_for_dask_without_it_installed_says_how_to_install_it(built):
     assert "runs the build on Dask, which is not installed" in result.stderr
     assert "[dask]" in result.stderr
     assert tree(out) == before
+
+
+def test_a_dask_scheduler_at_an_address_builds_the_tree_of_a_serial_build(built, tmp_path):
+    from distributed import LocalCluster
+
+    site, out, before = built
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, scheduler_port=0,
+                      dashboard_address=None) as cluster:
+        result = run_cli("build", str(site), "-o", str(out), "--clean", "--executor",
+                         cluster.scheduler_address)
+    assert result.returncode == 0, result.stderr
+    assert tree(out) == before
+
+
+def test_no_scheduler_at_the_address_is_a_clear_error(built):
+    site, out, before = built
+    result = run_cli("build", str(site), "-o", str(out), "--clean", "--executor",
+                     "tcp://127.0.0.1:9")
+    assert result.returncode == 1
+    assert "--executor tcp://127.0.0.1:9: no Dask scheduler answers there" in result.stderr
+    assert "dask scheduler" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree(out) == before

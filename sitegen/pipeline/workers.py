@@ -197,13 +197,17 @@ def dask_executor(spec: SiteSpec, address: str, jobs: int) -> Workers:
             clients.append(cluster)
         else:
             try:
-                client = Client(address, timeout="10s")
+                client = Client(address, timeout="5s")
             except OSError as error:
                 raise SitegenError(
                     f"--executor {address}: no Dask scheduler answers there ({error}).",
                     hint="start one with `dask scheduler`, and workers with "
                          f"`dask worker {address}`",
                 ) from None
+            # Enough tasks in flight for every thread of the cluster, not of this machine.
+            threads = sum(w.get("nthreads", 1)
+                          for w in client.scheduler_info().get("workers", {}).values())
+            workers.jobs = max(workers.jobs, threads)
         clients.insert(0, client)
         return client.get_executor()
 
