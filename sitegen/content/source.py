@@ -22,12 +22,6 @@ from typing import Any
 from ..errors import ContentError
 from ..fingerprint import digest
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
-
 #: The endings of content files: ``.md``, and Jekyll's ``.markdown``.
 PAGE_SUFFIXES = (".md", ".markdown")
 
@@ -181,6 +175,12 @@ def _parse_yaml(block: str, display: str) -> dict[str, Any]:
 
 
 def _parse_toml(block: str, display: str) -> dict[str, Any]:
+    """TOML front matter (``+++``), whose parser is imported only for it."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+
     try:
         return tomllib.loads(block)
     except tomllib.TOMLDecodeError as error:

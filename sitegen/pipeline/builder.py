@@ -124,14 +124,16 @@ def build(site: Site | SiteSpec | str | os.PathLike[str], output: str | Path | N
     if clean:
         site.ignore_caches()
     prepare(site)
-    if workers is not None:
-        site.save_caches()  # each worker then starts from the front matter read here
     keep = site.config.get("KEEP_FILES") or ()
     with OutputTree(out, keep, on_wait=on_wait) as tree:
         state_file = state_path(site.cache_path("build"), site.root_path, out)
         previous = None if clean else BuildState.load(state_file)
         run = BuildRun(site, tree, previous, reason="--clean" if clean else None,
                        started_ns=started_ns, workers=workers)
+        if workers is not None and run.reason is not None:
+            # Every URL renders (so every page is read): each worker can start from the
+            # front matter read here rather than read every page again.
+            site.save_caches()
         run.render_pages(progress)
         run.render_aggregates(progress)
         warnings = run.check(strict)

@@ -12,17 +12,18 @@ reuse, the output tree and the records; workers write nothing.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from typing import TYPE_CHECKING, Any
 
 from ..errors import SitegenError
 from .render import Rendered, Renderer
 from .spec import SiteSpec
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 #: URLs per task at most: enough that a task's overhead (0.1-1 ms) is lost in its
 #: renders (a few ms each), few enough that the last tasks end together.
@@ -107,8 +108,10 @@ class Workers:
             self._executor = self._start()
         try:
             task = self._executor.submit(render_batch, self.spec, urls)
-        except BrokenProcessPool as error:  # a worker died since the last results
-            raise _lost(urls, self._tasks.values()) from error
+        except RuntimeError as error:
+            if _was_lost(error):  # a worker died since the last results came
+                raise _lost(urls, self._tasks.values()) from error
+            raise
         self._tasks[task] = urls
 
     def finished(self) -> Iterator[Rendered]:
@@ -120,10 +123,8 @@ class Workers:
                 renders = task.result()
             except SitegenError:
                 raise
-            except BrokenProcessPool as error:
-                raise _lost(urls, self._tasks.values()) from error
             except Exception as error:
-                if type(error).__name__ in ("KilledWorker", "CancelledError"):  # Dask's
+                if _was_lost(error):
                     raise _lost(urls, self._tasks.values()) from error
                 raise
             yield from renders
@@ -134,6 +135,12 @@ class Workers:
         self._tasks.clear()
         if executor is not None:
             self._stop(executor, failed)
+
+
+def _was_lost(error: BaseException) -> bool:
+    """Whether ``error`` says a worker was lost: the pool's ``BrokenProcessPool``,
+    Dask's ``KilledWorker`` (named, so neither module is imported to ask)."""
+    return type(error).__name__ in ("BrokenProcessPool", "KilledWorker", "CancelledError")
 
 
 def _lost(urls: list[str], others: Any) -> SitegenError:
@@ -154,6 +161,9 @@ def process_pool(spec: SiteSpec, jobs: int, minimum: int) -> Workers:
     """``jobs`` worker processes on this machine, each loading the site once."""
 
     def start() -> Executor:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         methods = multiprocessing.get_all_start_methods()
         # forkserver: each worker forks from a clean process that has sitegen imported.
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods
@@ -166,8 +176,7 @@ def process_pool(spec: SiteSpec, jobs: int, minimum: int) -> Workers:
     return Workers(spec, jobs, start, _stop_pool, minimum)
 
 
-def _stop_pool(executor: Executor, failed: bool) -> None:
-    assert isinstance(executor, ProcessPoolExecutor)
+def _stop_pool(executor: ProcessPoolExecutor, failed: bool) -> None:
     if failed:
         # concurrent.futures cannot end running tasks; the processes are ours to end.
         for process in list(getattr(executor, "_processes", {}).values()):
