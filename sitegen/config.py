@@ -24,6 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "DRAFTS": False,
     "FUTURE": False,
     "CACHE_DIR": ".sitegen-cache",
+    "MARKDOWN_ENGINE": "markdown",
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +11,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from sitegen.cli import main
+from sitegen.config import DEFAULTS
+from sitegen.content.markup import ENGINES
 
 SITES = Path(__file__).parent / "sites"
 
@@ -90,3 +92,17 @@ def example_build(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
 def build_example(tmp_path: Path) -> Callable[..., SiteBuild]:
     """``build_example(*options)``: a fresh build of ``example_site`` with options."""
     return lambda *args: build_example_site(tmp_path, *args)
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def markdown_engine(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Each Markdown engine in turn, as the default of ``config["MARKDOWN_ENGINE"]``.
+
+    The content tests use it for every test (``pytestmark``), so each runs on
+    both engines; a test of one engine's own behaviour narrows it with
+    ``@pytest.mark.parametrize("markdown_engine", ["markdown"], indirect=True)``.
+    Module-scoped, so a site built once per module is built once per engine.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(DEFAULTS, "MARKDOWN_ENGINE", request.param)
+        yield request.param

@@ -11,10 +11,14 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+import pytest
 from content_support import build, find, hrefs, parse, text, write
 
 from sitegen.loading import load_site
 from sitegen.pipeline import build as build_site
+
+#: Every test here runs on each Markdown engine (see conftest.py).
+pytestmark = pytest.mark.usefixtures("markdown_engine")
 
 
 def cache_entries(site: Path) -> dict[str, dict]:
@@ -47,6 +51,7 @@ def test_an_unchanged_page_is_never_parsed_again(copy_site, cli, tmp_path):
     assert "From the cache." in content_text(tmp_path / "warm")
 
 
+@pytest.mark.parametrize("markdown_engine", ["markdown"], indirect=True)  # Python-Markdown's own
 def test_a_new_markdown_configuration_parses_again(copy_site, cli, tmp_path):
     site = copy_site("content_blog")
     build(cli, site, tmp_path / "cold")

@@ -11,11 +11,14 @@ from sitegen.loading import load_site
 from sitegen.pipeline import render_all
 from sitegen.record import LISTING, PAGE, Fact
 
+#: Every test here runs on each Markdown engine (see conftest.py).
+pytestmark = pytest.mark.usefixtures("markdown_engine")
+
 SITES = Path(__file__).parent / "sites"
 
 
 @pytest.fixture(scope="module")
-def blog(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def blog(markdown_engine, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_copy(tmp_path_factory, "content_blog")[0]
 
 

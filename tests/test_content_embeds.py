@@ -14,11 +14,14 @@ from sitegen.loading import load_site
 from sitegen.pipeline import render_all
 from sitegen.record import LISTING, Fact
 
+#: Every test here runs on each Markdown engine (see conftest.py).
+pytestmark = pytest.mark.usefixtures("markdown_engine")
+
 WIKI = SITES / "content_embeds/content/wiki"
 
 
 @pytest.fixture(scope="module")
-def embeds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+def embeds(markdown_engine, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return build_copy(tmp_path_factory, "content_embeds")
 
 
@@ -169,6 +172,7 @@ def test_a_cached_parse_follows_an_embedded_file_that_moved(copy_site, cli, tmp_
         assert set(db.execute("SELECT key FROM parses")) == entries  # nothing parsed again
 
 
+@pytest.mark.parametrize("markdown_engine", ["markdown"], indirect=True)  # Python-Markdown's own
 def test_an_attribute_list_after_an_embed_sets_its_class(copy_site, cli, tmp_path):
     site = copy_site("content_embeds")
     write(site, {"content/wiki/wide.md": "![[photo.png|A photo]]{: .wide }\n"})

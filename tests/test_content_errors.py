@@ -9,6 +9,9 @@ from __future__ import annotations
 import pytest
 from content_support import build, write
 
+#: Every test here runs on each Markdown engine (see conftest.py).
+pytestmark = pytest.mark.usefixtures("markdown_engine")
+
 BROKEN = {
     "malformed YAML": (
         {"content/posts/bad.md": "---\ntitle: ok\ntags: [a, b\ndate: 2024-01-01\n---\nBody.\n"},
@@ -81,6 +84,7 @@ def test_bad_content_fails_the_build_and_keeps_the_output(
     assert read_tree(out) == before
 
 
+@pytest.mark.parametrize("markdown_engine", ["markdown"], indirect=True)  # Python-Markdown's own
 def test_an_unknown_markdown_extension_is_reported(copy_site, cli, tmp_path):
     site = copy_site("content_blog")
     with open(site / "app.py", "a") as app:

@@ -7,16 +7,19 @@ from pathlib import Path
 import pytest
 from content_support import build, build_copy, find, hrefs, parse, text, write
 
+#: Every test here runs on each Markdown engine (see conftest.py).
+pytestmark = pytest.mark.usefixtures("markdown_engine")
+
 SITES = Path(__file__).parent / "sites"
 
 
 @pytest.fixture(scope="module")
-def blog(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def blog(markdown_engine, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_copy(tmp_path_factory, "content_blog")[0]
 
 
 @pytest.fixture(scope="module")
-def wiki(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+def wiki(markdown_engine, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return build_copy(tmp_path_factory, "content_wiki")
 
 
@@ -30,10 +33,14 @@ def test_markdown_links_lead_to_the_target_pages_url(blog):
     links = content_links(blog / "blog/hello-world/index.html")
     assert links["the second post"] == "/blog/second-post/#details"
     assert links["deep dive"] == "/blog/deep-dive/"
-    content = find(parse(blog / "blog/hello-world/index.html"), ".//div[@class='content']")
-    assert find(content, ".//a[@class='button']").get("href") == "/blog/deep-dive/"
     assert content_links(blog / "blog/deep-dive/index.html")["first post"] == \
         "/blog/hello-world/"
+
+
+@pytest.mark.parametrize("markdown_engine", ["markdown"], indirect=True)  # Python-Markdown's own
+def test_an_attribute_list_gives_a_markdown_link_a_class(blog):
+    content = find(parse(blog / "blog/hello-world/index.html"), ".//div[@class='content']")
+    assert find(content, ".//a[@class='button']").get("href") == "/blog/deep-dive/"
 
 
 def test_other_links_are_left_as_written(blog):

@@ -9,10 +9,12 @@
         return render_template("post.html", post=posts.get_or_404(slug))
 
 The pipeline, one module per step: ``source`` reads a file and its front
-matter, ``markup`` (with ``extension``) parses the Markdown once, ``cache``
-keeps parses on disk, ``links`` resolves links between pages, ``page`` and
-``collection`` are what views and templates use, ``routes`` gives pages
-and their files URLs, ``highlight`` serves the code stylesheet.
+matter, ``markup`` parses the Markdown once, with Python-Markdown
+(``extension``) or the compiled engine (``commonmark``), ``alerts`` and
+``highlighting`` serving both; ``cache`` keeps parses on disk, ``links``
+resolves links between pages, ``page`` and ``collection`` are what views and
+templates use, ``routes`` gives pages and their files URLs, ``highlight``
+serves the code stylesheet.
 """
 
 from .collection import Pages, PageSet, TagIndex

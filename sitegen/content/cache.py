@@ -12,6 +12,10 @@ One file rather than one per page: a cold build of a thousand pages would
 otherwise create a thousand files (slow on most file systems), and SQLite
 lets concurrent builds share the cache safely.  A cache that cannot be
 read or written is a cache miss, never an error.
+
+The same file keeps highlighted code blocks (:class:`HighlightCache`, for
+``highlighting.py``): one connection, and a block shared by two pages, or
+unchanged in an edited page, is highlighted once.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import shutil
 import sqlite3
 import threading
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 from ..fingerprint import library_versions
@@ -38,7 +43,8 @@ class ParseCache:
 
     def __init__(self, folder: Path, fingerprint: str) -> None:
         self.path = folder / FILENAME
-        self._salt = "\0".join((FORMAT, *library_versions(), fingerprint)).encode()
+        self._versions = "\0".join((FORMAT, *library_versions()))
+        self._salt = f"{self._versions}\0{fingerprint}".encode()
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
         self._unusable = False
@@ -57,30 +63,44 @@ class ParseCache:
 
     def load(self, key: str) -> Parsed | None:
         """The cached parse for ``key``; ``None`` if absent or unreadable."""
-        with self._lock:
-            db = self._database()
-            if db is None:
-                return None
-            try:
-                row = db.execute("SELECT data FROM parses WHERE key = ?", (key,)).fetchone()
-            except sqlite3.Error:
-                return None
-        if row is None:
+        data = self._fetch("SELECT data FROM parses WHERE key = ?", key)
+        if data is None:
             return None
         try:
-            return Parsed.from_json(json.loads(row[0]))
+            return Parsed.from_json(json.loads(data))
         except (ValueError, KeyError, TypeError):
             return None
 
     def store(self, key: str, parsed: Parsed) -> None:
         """Save ``parsed`` under ``key``."""
         data = json.dumps(parsed.to_json(), ensure_ascii=False, separators=(",", ":"))
+        self._write("INSERT OR REPLACE INTO parses VALUES (?, ?)", key, data)
+
+    def highlights(self, readable: Callable[[], bool]) -> HighlightCache:
+        """The highlighted code blocks kept in the same file, read while ``readable()``
+        (a ``--clean`` build only writes them)."""
+        return HighlightCache(self, readable)
+
+    def _fetch(self, query: str, key: str) -> str | None:
+        """The one text column ``query`` selects for ``key``; ``None`` if none or unreadable."""
+        with self._lock:
+            db = self._database()
+            if db is None:
+                return None
+            try:
+                row = db.execute(query, (key,)).fetchone()
+            except sqlite3.Error:
+                return None
+        return row[0] if row is not None and isinstance(row[0], str) else None
+
+    def _write(self, query: str, *values: str) -> None:
+        """Run ``query`` with ``values``; a failure is a cache miss later, not an error."""
         with self._lock:
             db = self._database()
             if db is None:
                 return
             try:
-                db.execute("INSERT OR REPLACE INTO parses VALUES (?, ?)", (key, data))
+                db.execute(query, values)
             except sqlite3.Error:
                 return
 
@@ -105,6 +125,32 @@ class ParseCache:
         return self._db
 
 
+class HighlightCache:
+    """Highlighted code blocks, by a key naming the lexer, options and code.
+
+    The library versions are added to the key here, as for parses: a new
+    Pygments gives new keys.
+    """
+
+    def __init__(self, parses: ParseCache, readable: Callable[[], bool]) -> None:
+        self._parses = parses
+        self._readable = readable
+
+    def _key(self, key: str) -> str:
+        return hashlib.sha256(f"{self._parses._versions}\0{key}".encode()).hexdigest()
+
+    def load(self, key: str) -> str | None:
+        """The HTML stored under ``key``; ``None`` if absent or unreadable."""
+        if not self._readable():
+            return None
+        return self._parses._fetch("SELECT html FROM highlights WHERE key = ?", self._key(key))
+
+    def store(self, key: str, html: str) -> None:
+        """Save ``html`` under ``key``."""
+        self._parses._write("INSERT OR REPLACE INTO highlights VALUES (?, ?)",
+                            self._key(key), html)
+
+
 def _remove(path: Path) -> bool:
     """Remove whatever stands where the cache file should be; whether that worked."""
     try:
@@ -124,6 +170,8 @@ def _connect(path: Path) -> sqlite3.Connection:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS parses (key TEXT PRIMARY KEY, data TEXT NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS highlights "
+                   "(key TEXT PRIMARY KEY, html TEXT NOT NULL)")
     except sqlite3.Error:
         db.close()
         raise

@@ -13,6 +13,11 @@ page again.  Two pieces do it:
   resolve (``other.md``, ``[[Page]]``, ``images/pic.png``) with a numbered
   reference.
 
+It also renders GitHub's alerts (``> [!NOTE]``, see ``alerts.py``) as
+admonitions, and puts the highlighter's cache (``highlighting.py``) in front
+of ``fenced_code``, so a code block already highlighted once is not handed
+to Pygments again.
+
 References keep the parse independent of every other file: the cached HTML
 says "link to whatever ``../guide/install.md`` is", and the page fills in
 the URL when it is used (see ``links.py``), so moving one page never
@@ -24,15 +29,17 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
-from urllib.parse import urlsplit
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import strip_tags
 from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 from markdown.util import ETX, HTML_PLACEHOLDER_RE, STX, AtomicString
 
+from .alerts import KINDS, MARKER_RE
+from .highlighting import Highlighter
 from .refs import (
     EMBED_TAG,
     REF_ATTR,
@@ -40,9 +47,9 @@ from .refs import (
     Heading,
     Ref,
     embed_kind,
+    link_kind,
     wiki_label,
 )
-from .source import PAGE_SUFFIXES
 
 _HEADING_TAGS = {f"h{n}": n for n in range(1, 7)}
 _PIPES = ("|", f"{STX}{ord('|')}{ETX}")  # a bare pipe, or one escaped as \| in a table
@@ -92,6 +99,76 @@ class WikiLinkProcessor(InlineProcessor):
         return element, m.start(0), m.end(0)
 
 
+class AlertTreeprocessor(Treeprocessor):
+    """A blockquote starting with ``[!NOTE]`` (or another kind) → an admonition."""
+
+    def run(self, root: etree.Element) -> None:
+        for quote in list(root.iter("blockquote")):
+            first = quote[0] if len(quote) else None
+            if first is None or first.tag != "p":
+                continue
+            match = MARKER_RE.match(first.text or "")
+            if match is None:
+                continue
+            kind = match.group(1).lower()
+            rest = (first.text or "")[match.end():]
+            if rest.strip() or len(first):
+                first.text = rest
+            else:
+                quote.remove(first)
+            quote.tag = "div"
+            quote.set("class", f"admonition {kind}")
+            title = etree.Element("p", {"class": "admonition-title"})
+            title.text = KINDS[kind]
+            quote.insert(0, title)
+
+
+class CachedFencedCode(Preprocessor):
+    """Runs just before ``fenced_code``: each fenced block whose highlighted HTML
+    is cached is stashed as it is; the others go to ``fenced_code``, one at a
+    time, and what it stashes is cached.
+
+    The key is the block as written (fence, language, options, code) and the
+    renderer's fingerprint, which holds the ``codehilite`` settings.
+    """
+
+    def __init__(self, md: Markdown, highlighter: Highlighter, salt: str) -> None:
+        super().__init__(md)
+        self.highlighter = highlighter
+        self.salt = salt
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if "```" not in text and "~~~" not in text:
+            return lines
+        fenced = self.md.preprocessors["fenced_code_block"]
+        pattern = fenced.FENCED_BLOCK_RE  # type: ignore[attr-defined]
+        parts: list[str] = []
+        end = 0
+        for match in pattern.finditer(text):
+            parts.append(text[end:match.start()])
+            parts.append(self._block(fenced, match.group(0)))
+            end = match.end()
+        parts.append(text[end:])
+        return "".join(parts).split("\n")
+
+    def _block(self, fenced: Preprocessor, block: str) -> str:
+        stash = self.md.htmlStash
+        replaced = block
+
+        def highlight() -> str | None:
+            nonlocal replaced
+            before = stash.html_counter
+            replaced = "\n".join(fenced.run(block.split("\n")))
+            return stash.rawHtmlBlocks[-1] if stash.html_counter == before + 1 else None  # type: ignore[return-value]
+
+        counter = stash.html_counter
+        html_text = self.highlighter.cached(("markdown", self.salt, block), highlight)
+        if html_text is None or stash.html_counter != counter:
+            return replaced
+        return f"\n{stash.store(html_text)}\n"
+
+
 class ContentTreeprocessor(Treeprocessor):
     """Runs after every other treeprocessor and records what the page needs."""
 
@@ -122,14 +199,10 @@ class ContentTreeprocessor(Treeprocessor):
 
     def _link(self, element: etree.Element, attr: str) -> None:
         url = element.get(attr)
-        if not url or REF_ATTR in element.attrib or not _is_relative(url):
+        if not url or REF_ATTR in element.attrib:
             return
-        path = urlsplit(url).path
-        if attr == "href" and path.lower().endswith(PAGE_SUFFIXES):
-            kind = "page"
-        elif attr == "src" or _has_file_extension(path):
-            kind = "file"
-        else:
+        kind = link_kind(url, attr)
+        if kind is None:
             return
         classes = element.attrib.pop("class", "")
         del element.attrib[attr]
@@ -192,16 +265,24 @@ class ContentTreeprocessor(Treeprocessor):
 
 
 class SitegenExtension(Extension):
-    """Adds wiki links and the content treeprocessor; holds one parse's results."""
+    """Adds wiki links, alerts, the highlight cache and the content treeprocessor;
+    holds one parse's results.  ``salt`` names the configuration (the
+    renderer's fingerprint), for the highlight cache's keys."""
 
-    def __init__(self) -> None:
+    def __init__(self, highlighter: Highlighter, salt: str) -> None:
         super().__init__()
+        self.highlighter = highlighter
+        self.salt = salt
         self.reset()
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
         md.registerExtension(self)
         md.inlinePatterns.register(WikiLinkProcessor(md, self), "sitegen_wikilink", 175)
+        md.treeprocessors.register(AlertTreeprocessor(md), "sitegen_alerts", 15)
         md.treeprocessors.register(ContentTreeprocessor(md, self), "sitegen_content", -10)
+        if "fenced_code_block" in md.preprocessors:
+            md.preprocessors.register(CachedFencedCode(md, self.highlighter, self.salt),
+                                      "sitegen_fenced_cache", 26)
 
     def reset(self) -> None:
         self.refs: list[Ref] = []
@@ -214,14 +295,3 @@ class SitegenExtension(Extension):
         self.refs.append(ref)
         return f"{REF_MARK}{len(self.refs) - 1}"
 
-
-def _is_relative(url: str) -> bool:
-    """A link to a file next to the page: no scheme, no leading ``/`` or ``#``."""
-    if url.startswith(("/", "#", "?")):
-        return False
-    return not urlsplit(url).scheme
-
-
-def _has_file_extension(path: str) -> bool:
-    last = path.rstrip("/").rsplit("/", 1)[-1]
-    return "." in last.strip(".") and not last.lower().endswith((".html", ".htm"))

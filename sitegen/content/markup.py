@@ -1,11 +1,18 @@
 """Markdown → :class:`Parsed`: the one expensive step, done once per source.
 
-A site has one :class:`MarkdownRenderer`, built from ``site.config`` on first
-use, holding one ``markdown.Markdown`` instance, created on the first parse
-and ``reset()`` between pages (building one costs more than parsing a short
-page).  Its
-``fingerprint`` describes the configuration, so the on-disk cache can tell a
-parse made with other extensions from a current one.
+A site has one renderer, chosen by ``config["MARKDOWN_ENGINE"]`` and built
+from ``site.config`` on first use (:func:`renderer_for`):
+
+- ``"markdown"`` (the default), a :class:`MarkdownRenderer`: Python-Markdown,
+  with its extensions, holding one ``markdown.Markdown`` instance, created on
+  the first parse and ``reset()`` between pages (building one costs more
+  than parsing a short page);
+- ``"commonmark"``, ``commonmark.CommonMarkRenderer``: a compiled
+  CommonMark + GFM parser, installed with ``pip install 'sitegen-flask[fast]'``.
+
+Both give the same :class:`Parsed`.  A renderer's ``fingerprint`` names the
+engine and its configuration, so the on-disk cache can tell a parse made by
+another engine or with other extensions from a current one.
 """
 
 from __future__ import annotations
@@ -14,10 +21,11 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import SitegenError
 from ..fingerprint import stable_repr
+from .highlighting import Highlighter
 from .refs import REF_MARK, Heading, Ref
 
 if TYPE_CHECKING:
@@ -42,6 +50,8 @@ DEFAULT_EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
     "toc": {"permalink": True, "slugify": slugify_unicode},
 }
 
+#: The values ``config["MARKDOWN_ENGINE"]`` takes; the first is the default.
+ENGINES = ("markdown", "commonmark")
 
 
 @dataclass(frozen=True)
@@ -84,6 +94,30 @@ class Parsed:
         )
 
 
+class Renderer(Protocol):
+    """What the site's content asks of an engine."""
+
+    #: Names the engine and everything its output depends on.
+    fingerprint: str
+    #: Highlights code blocks; the site's content gives it its cache.
+    highlighter: Highlighter
+
+    def parse(self, body: str) -> Parsed: ...
+
+
+def renderer_for(config: Mapping[str, Any]) -> Renderer:
+    """The renderer ``config["MARKDOWN_ENGINE"]`` names (``"markdown"`` if unset)."""
+    engine = dict.get(config, "MARKDOWN_ENGINE")  # type: ignore[arg-type]
+    if engine is None or engine == "markdown":
+        return MarkdownRenderer.from_config(config)
+    if engine == "commonmark":
+        from .commonmark import CommonMarkRenderer
+
+        return CommonMarkRenderer()
+    raise SitegenError(f"config['MARKDOWN_ENGINE'] is {engine!r}, which is not an engine.",
+                       hint="use " + " or ".join(repr(e) for e in ENGINES))
+
+
 class MarkdownRenderer:
     """Parses Markdown bodies with one reusable, lock-guarded ``Markdown``."""
 
@@ -99,7 +133,8 @@ class MarkdownRenderer:
         self._extension: Any = None
         self._md: Markdown | None = None
         self._lock = threading.Lock()
-        self.fingerprint = stable_repr([self._extensions, merged])
+        self.fingerprint = stable_repr(["markdown", self._extensions, merged])
+        self.highlighter = Highlighter()
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> MarkdownRenderer:
@@ -132,7 +167,7 @@ class MarkdownRenderer:
 
             from .extension import SitegenExtension
 
-            self._extension = SitegenExtension()
+            self._extension = SitegenExtension(self.highlighter, self.fingerprint)
             try:
                 self._md = Markdown(extensions=[*self._extensions, self._extension],
                                     extension_configs=self._configs, output_format="html")

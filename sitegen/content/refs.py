@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
-from .source import page_key
+from .source import PAGE_SUFFIXES, page_key
 
 #: The attribute that stands for a link target until the page resolves it.
 REF_ATTR = "data-sitegen-ref"
@@ -71,3 +72,22 @@ def is_file_name(name: str) -> bool:
     """Whether a wiki link's ``name`` names a file: it has an extension, not a page's."""
     name = name.strip()
     return _SUFFIX_RE.search(name) is not None and page_key(name.casefold()) is None
+
+
+def link_kind(url: str, attr: str) -> str | None:
+    """``page`` or ``file``: the kind of reference a link's ``href`` (or an image's
+    ``src``) becomes; ``None`` for a URL the site does not resolve (``/x/``,
+    ``#top``, ``https://...``, ``other.html``).  Both Markdown engines ask this."""
+    if not url or url.startswith(("/", "#", "?")) or urlsplit(url).scheme:
+        return None
+    path = urlsplit(url).path
+    if attr == "href" and path.lower().endswith(PAGE_SUFFIXES):
+        return "page"
+    if attr == "src" or _has_file_extension(path):
+        return "file"
+    return None
+
+
+def _has_file_extension(path: str) -> bool:
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    return "." in last.strip(".") and not last.lower().endswith((".html", ".htm"))

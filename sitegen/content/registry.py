@@ -27,7 +27,7 @@ from ..fingerprint import MISSING, digest, value_digest
 from ..record import LISTING, PAGE, Fact, RenderRecord
 from . import highlight
 from .cache import ParseCache
-from .markup import MarkdownRenderer, Parsed
+from .markup import Parsed, Renderer, renderer_for
 from .sourceindex import UNKNOWN, SourceIndex
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ class SiteContent:
         #: Guards loading, rule registration and the memo tables.
         self.lock = threading.RLock()
         self.generation = 0
-        self._renderer: MarkdownRenderer | None = None
+        self._renderer: Renderer | None = None
         self._cache: ParseCache | None = None
         self._parses: OrderedDict[tuple[str, bytes], Parsed] = OrderedDict()
         self._memo: dict[str, tuple[Stamp, Any, RenderRecord]] = {}
@@ -80,12 +80,12 @@ class SiteContent:
     # -- parsing -----------------------------------------------------------
 
     @property
-    def renderer(self) -> MarkdownRenderer:
+    def renderer(self) -> Renderer:
         """The Markdown renderer, built from the config when first needed."""
         if self._renderer is None:
             with self.lock:
                 if self._renderer is None:
-                    self._renderer = MarkdownRenderer.from_config(self.site.config)
+                    self._renderer = renderer_for(self.site.config)
         return self._renderer
 
     def parsed(self, page: Page) -> Parsed:
@@ -101,6 +101,8 @@ class SiteContent:
         with self.lock:
             if self._cache is None:
                 self._cache = ParseCache(self.site.cache_path("markdown"), renderer.fingerprint)
+                renderer.highlighter.store = self._cache.highlights(
+                    lambda: not self.site.caches_ignored)
             cache_key = self._cache.key(source.body_hash)
             parsed = None if self.site.caches_ignored else self._cache.load(cache_key)
             if parsed is None:

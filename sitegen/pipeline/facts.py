@@ -25,7 +25,7 @@ from ..fingerprint import digest, file_digest, library_versions, value_digest
 from ..record import FILE, KINDS, MANIFEST, TEMPLATE, Fact, relative_path
 
 #: Config keys the engine reads for every page (not through a render's record).
-ENGINE_SETTINGS = ("BASE_URL", "RELATIVE_URLS", "DRAFTS", "FUTURE",
+ENGINE_SETTINGS = ("BASE_URL", "RELATIVE_URLS", "DRAFTS", "FUTURE", "MARKDOWN_ENGINE",
                    "MARKDOWN_EXTENSIONS", "MARKDOWN_EXTENSION_CONFIGS")
 _KIND_ORDER = {kind: n for n, kind in enumerate(KINDS)}
 #: A file whose mtime is this close (ns) to when the last state was written may
