@@ -1,10 +1,19 @@
 # `make build` builds example_site; `make test` runs every test.
-# Each creates .venv and installs what it needs on a bare machine.
+# Each creates .venv and installs what it needs on a bare machine: building
+# needs sitegen alone, testing adds the test tools (the `test` extra).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# Stamps carry the checksum of pyproject.toml: editing it installs afresh.
+HASH := $(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+VENV_STAMP := $(VENV)/.created-$(HASH)
+STAMP := $(VENV)/.installed-$(HASH)
+TEST_STAMP := $(VENV)/.installed-test-$(HASH)
+# Quiet, and without setuptools' note on editable installs (a box of
+# asterisks about folders named like the package, which is this layout).
+PIP := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install -q \
+	--disable-pip-version-check
 
 .PHONY: build test docs lint bench browser clean
 
@@ -14,21 +23,28 @@ build: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/sitegen build docs
 
-test: $(STAMP) browser
+test: $(TEST_STAMP) browser
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check sitegen tests bench
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py
 
-$(STAMP): pyproject.toml
+$(VENV_STAMP): pyproject.toml
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
-	touch $(STAMP)
+	$(PIP) --upgrade pip
+	touch $@
+
+$(STAMP): $(VENV_STAMP)
+	$(PIP) -e .
+	touch $@
+
+$(TEST_STAMP): $(VENV_STAMP)
+	$(PIP) -e '.[test]'
+	touch $@ $(STAMP)
 
 # The live-reload tests drive Debian's Chromium; never a downloaded browser.
 browser:

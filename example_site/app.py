@@ -5,6 +5,8 @@
 renders nothing and reuses every file.  Edit a post's body and build with
 ``--report report.json``: only that post and the pages that show its body or
 summary are rendered, each with the reason (``page content/posts/...: body``).
+``sitegen build example_site --jobs 2`` renders in two worker processes, and
+``--executor local`` on a Dask ``LocalCluster``: the same bytes either way.
 """
 
 from sitegen import Site, abort, render_template
@@ -50,8 +52,11 @@ def tags():
 
 @site.route("/tags/<tag>/")
 def tag(tag):
-    tagged = posts.by_tag().get(tag) or abort(404)
-    return render_template("tag.html", tag=tag, posts=tagged)
+    # Tag URLs use the tag's slug ("Web Dev" is /tags/web-dev/); the index finds
+    # a tag by its slug or its name, and resolve() gives the name to show.
+    tags = posts.by_tag()
+    tagged = tags.get(tag) or abort(404)
+    return render_template("tag.html", tag=tags.resolve(tag), posts=tagged)
 
 
 @site.route("/archive/")

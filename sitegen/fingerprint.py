@@ -15,7 +15,9 @@ from importlib import metadata
 from typing import Any
 
 #: The libraries whose versions change what a build writes.
-LIBRARIES = ("sitegen", "markdown", "pygments", "jinja2", "werkzeug", "markupsafe")
+LIBRARIES = ("sitegen", "markdown", "pygments", "pyromark", "jinja2", "werkzeug", "markupsafe")
+#: The distributions whose name is not the library's (sitegen's own, on PyPI).
+DISTRIBUTIONS = {"sitegen": "sitegen-flask"}
 #: Types whose repr is the same in every process.
 _PLAIN = frozenset({str, int, bool, float, type(None), bytes})
 #: Bytes that stand for "there is no such thing" (a missing file or key).
@@ -85,7 +87,7 @@ def library_versions() -> tuple[str, ...]:
     found = [f"python=={sys.version_info[0]}.{sys.version_info[1]}.{sys.version_info[2]}"]
     for name in LIBRARIES:
         try:
-            found.append(f"{name}=={metadata.version(name)}")
+            found.append(f"{name}=={metadata.version(DISTRIBUTIONS.get(name, name))}")
         except metadata.PackageNotFoundError:
             found.append(f"{name}==?")
     return tuple(found)

@@ -73,9 +73,12 @@ def test_a_missing_app_py_says_so(cli, tmp_path):
     assert "--app" in err
 
 
-def test_a_missing_site_folder_says_so(cli, tmp_path):
-    err = assert_user_error(cli("build", tmp_path / "nowhere"))
-    assert "nowhere does not exist" in err
+@pytest.mark.parametrize("command", ["build", "routes", "serve"])
+def test_a_missing_site_folder_is_a_usage_error(cli, tmp_path, command):
+    result = cli(command, tmp_path / "nowhere")
+    assert result.exit_code == 2
+    assert "nowhere' does not exist." in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_a_syntax_error_in_app_py_names_file_and_line(cli, tmp_path):

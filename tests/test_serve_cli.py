@@ -147,7 +147,7 @@ def test_a_port_in_use_is_an_error(copy_site):
 def test_a_missing_site_folder_is_an_error(tmp_path):
     result = subprocess.run([SITEGEN, "serve", tmp_path / "nowhere"], capture_output=True,
                             text=True, timeout=20)
-    assert result.returncode == 1
+    assert result.returncode == 2  # a usage error, as the CLI reference says
     assert "does not exist" in result.stderr
 
 
@@ -155,3 +155,34 @@ def test_sigterm_stops_it_as_ctrl_c_does(copy_site):
     command = Command(copy_site("serve_blog"), "--port", "0")
     command.url()
     assert command.stop(signal.SIGTERM) == (0, "Stopped.")
+
+
+def test_a_render_error_is_printed_in_the_terminal_once(copy_site):
+    site = copy_site("serve_blog")
+    command = Command(site, "--port", "0")
+    url = command.url()
+    (site / "templates/post.html").write_text("{% extends 'base.html' %}{{ post.title( }}")
+    assert " changed: " in command.line()
+    for _ in range(2):  # the browser shows the error; a reload does not print it again
+        try:
+            urllib.request.urlopen(url + "posts/first/").close()
+        except urllib.error.HTTPError as error:
+            assert error.code == 500
+    assert command.line().startswith("error: templates/post.html:1: template syntax error:")
+    lines = [command.line()]
+    while not lines[-1].startswith("hint: "):
+        lines.append(command.line())
+    _, rest = command.stop()
+    assert "error: " not in rest
+
+
+def test_editors_temporary_files_are_not_changes(copy_site):
+    site = copy_site("serve_blog")
+    command = Command(site, "--port", "0")
+    command.url()
+    for name in ("sedAb12Cd", "#first.txt#", "4913", "first.txt~", ".first.txt.swp"):
+        (site / "posts" / name).write_text("scratch\n")
+    subprocess.run(["sed", "-i", "s/First post/First!/", site / "posts/first.txt"], check=True)
+    line = command.line()
+    assert re.fullmatch(r"\d\d:\d\d:\d\d posts/first\.txt changed: .*", line), line
+    assert command.stop()[0] == 0

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from ..context import current_record
 from ..record import PAGE, Fact
+from ..slugs import slugify
 from .markup import Parsed
 from .refs import Heading
 from .source import Source
@@ -80,6 +81,10 @@ class Page:
         self._note(f"meta.{name}")
         return value
 
+    def __dir__(self) -> list[str]:
+        """Attributes and front matter keys: what a "did you mean" can suggest."""
+        return [*super().__dir__(), *self._meta]
+
     def __getitem__(self, key: str) -> Any:
         """``page["key"]``: a front matter value."""
         self._note(f"meta.{key}")
@@ -118,9 +123,10 @@ class Page:
         return self._meta.get("updated")
 
     @property
-    def tags(self) -> list[str]:
+    def tags(self) -> list[Tag]:
+        """Front matter ``tags``, each a :class:`Tag`: its name, with a ``slug`` for URLs."""
         self._note("meta.tags")
-        return list(self._meta.get("tags") or ())
+        return tags_of(self._meta)
 
     @property
     def aliases(self) -> list[str]:
@@ -276,6 +282,25 @@ def _after(value: date | datetime | None, instant: datetime) -> bool:
             return value > instant
         return value > instant.replace(tzinfo=None)
     return value > instant.date()
+
+
+class Tag(str):
+    """A tag as written in front matter (``Web Dev``), which prints as written and
+    compares equal to its name; ``slug`` (``web-dev``) is the form for its URL::
+
+        <a href="{{ url_for('tag', tag=tag.slug) }}">{{ tag }}</a>
+    """
+
+    __slots__ = ()
+
+    @property
+    def slug(self) -> str:
+        return slugify(self)
+
+
+def tags_of(meta: dict[str, Any]) -> list[Tag]:
+    """The ``tags`` of front matter ``meta`` as :class:`Tag` objects."""
+    return [Tag(tag) for tag in meta.get("tags") or ()]
 
 
 def url_value(page: Page, name: str) -> Any:

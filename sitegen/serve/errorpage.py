@@ -9,9 +9,11 @@ quotes the user's source.
 
 from __future__ import annotations
 
+import difflib
 import html
 import re
 import traceback
+from collections.abc import Iterable
 from typing import Any
 
 from ..errors import SitegenError
@@ -58,7 +60,7 @@ def error_page(error: SitegenError) -> str:
 
 
 def message_page(status: str, message: str, link: str | None = None) -> str:
-    """A plain page of sitegen's own: a 404 where the site has no 404 page."""
+    """A plain page of sitegen's own: a path outside the base URL, an unknown preview file."""
     text = html.escape(message)
     if link is not None:
         href = html.escape(link, quote=True)
@@ -68,4 +70,29 @@ def message_page(status: str, message: str, link: str | None = None) -> str:
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(status)}</title>\n</head>\n<body>\n"
         f"<h1>{html.escape(status)}</h1>\n<p>{text}</p>\n</body>\n</html>\n"
+    )
+
+
+def not_found_page(url: str, known: Iterable[str], root: str = "", count: int = 5) -> str:
+    """sitegen's own 404 page, for a site without a 404 handler: the URL asked
+    for, and links to the ``count`` known URLs that look most like it (a typo,
+    a page that moved), else to the home page."""
+    nearest = difflib.get_close_matches(url, sorted(set(known)), n=count, cutoff=0.5)
+    items = "".join(
+        f'<li><a href="{html.escape(root + u, quote=True)}">{html.escape(u)}</a></li>\n'
+        for u in nearest or ["/"]
+    )
+    lead = "Pages with a URL like it:" if nearest else "No page has a URL like it. Start at"
+    return (
+        "<!doctype html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        "<title>404 Not Found</title>\n"
+        f'<link rel="stylesheet" href="{STYLESHEET}">\n'
+        "</head>\n<body>\n"
+        '<div class="sitegen-error sitegen-not-found">\n<h1>404 Not Found</h1>\n'
+        f"<p><code>{html.escape(url)}</code> is not a page of this site.</p>\n"
+        f"<p>{lead}</p>\n<ul>\n{items}</ul>\n"
+        "<p>The site has no 404 page of its own; with <code>@site.errorhandler(404)</code> "
+        "it would show here, and the build would write it as <code>404.html</code>.</p>\n"
+        "</div>\n</body>\n</html>\n"
     )

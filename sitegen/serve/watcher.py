@@ -15,6 +15,7 @@ never trigger a reload, and a large ``build/`` costs no inotify watches.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -44,6 +45,10 @@ EVENT_TYPES: list[type[FileSystemEvent]] = [
 SKIPPED_FOLDERS = frozenset({"__pycache__", "node_modules"})
 #: Editor droppings: swap, backup and probe files.
 SKIPPED_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp")
+#: Temporary files editors write before renaming them over the real one:
+#: ``sed -i``'s ``sedAb12Cd``, vim's write probe ``4913``, emacs' ``#name#``
+#: (its ``.#name`` lock is a dot-file, skipped as all are).
+SKIPPED_NAMES = re.compile(r"^(?:sed[A-Za-z0-9]{6}|4913|#.*#)$")
 
 
 class Watcher:
@@ -104,7 +109,7 @@ class Watcher:
         name = parts[-1]
         return (
             any(part.startswith(".") or part in SKIPPED_FOLDERS for part in parts)
-            or name.endswith(SKIPPED_SUFFIXES) or name == "4913"  # vim's write probe
+            or name.endswith(SKIPPED_SUFFIXES) or SKIPPED_NAMES.match(name) is not None
         )
 
     def _watch_folder(self, path: str) -> None:
