@@ -24,21 +24,23 @@ from urllib.parse import urlsplit
 
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, MapAdapter, RequestRedirect, Rule
+from werkzeug.security import safe_join
 from werkzeug.test import Client
-from werkzeug.utils import send_from_directory
 from werkzeug.wrappers import Request, Response
 
 from . import mime
 from .config import DEFAULTS, Config
 from .context import _cv_adapter, _cv_record, _cv_request, _cv_site, current_record
 from .errors import SitegenError
+from .files import files_below, send_inside
 from .fingerprint import MISSING, digest, file_digest
 from .record import CONFIG, FILE, FOLDER, TEMPLATE, Fact, RenderRecord
-from .templating import RecordingEnvironment, create_jinja_env
+from .themes import Theme, load_theme
 from .urls import normalize_url
 
 if TYPE_CHECKING:
     from .content import Pages
+    from .jinja_env import RecordingEnvironment
 
 F = TypeVar("F", bound=Callable[..., Any])
 GeneratorFunction = Callable[[], Iterable[Any]]
@@ -68,7 +70,9 @@ class Site:
 
     ``import_name`` locates the site's folder (``root_path``), which holds
     ``templates/`` and ``static/``.  Static files are served at
-    ``/static/<path:filename>``.
+    ``/static/<path:filename>``.  ``theme`` names a theme whose templates
+    and static files are used where the site has none of that name (see
+    :mod:`sitegen.themes`).
     """
 
     def __init__(
@@ -79,12 +83,15 @@ class Site:
         template_folder: str = "templates",
         static_folder: str | None = "static",
         static_url_path: str = "/static",
+        theme: str | Theme | None = None,
     ) -> None:
         self.import_name = import_name
         self.root_path = Path(root_path or _find_root_path(import_name)).resolve()
         self.template_folder = self.root_path / template_folder
         self.static_folder = self.root_path / static_folder if static_folder else None
         self.static_url_path = static_url_path.rstrip("/")
+        #: The theme whose templates and static files back the site's own.
+        self.theme: Theme | None = load_theme(theme) if theme is not None else None
         self.config = Config(deepcopy(DEFAULTS), self.root_path)
         self.url_map = Map()
         self.view_functions: dict[str, Callable[..., Any]] = {}
@@ -94,11 +101,16 @@ class Site:
         #: Recheck template files on each use (the preview server wants it).
         self.auto_reload = True
         self._jinja_env: RecordingEnvironment | None = None
+        #: Filters and globals registered before the environment exists.
+        self._template_filters: dict[str, Callable[..., Any]] = {}
+        self._template_globals: dict[str, Callable[..., Any]] = {}
         self._adapters: dict[tuple[str, ...], MapAdapter] = {}
         self._built_urls: dict[tuple[Any, ...], tuple[str, str]] = {}
         self._parsed_base: tuple[Any, tuple[str, str]] = (object(), ("", ""))
         #: Folders of source files (content) the output must never land in.
         self.source_folders: list[Path] = []
+        #: Files (static, content) that link outside the site: never published.
+        self.outside_links: set[str] = set()
         #: URLs that list the built pages, such as the sitemap: the build
         #: renders them after all others, handing them the list (see
         #: :func:`sitegen.context.built_pages`).
@@ -127,10 +139,15 @@ class Site:
             TEMPLATE: self._file_fact, FILE: self._file_fact,
             FOLDER: self._folder_fact, CONFIG: lambda fact: self.config.digest_of(fact.subject),
         }
-        if self.static_folder is not None:
+        #: Endpoints sitegen adds by itself (static files, a collection's media
+        #: and aliases), each with what it serves: ``sitegen routes`` shows them apart.
+        self.builtin_endpoints: dict[str, str] = {}
+        if self.static_folder is not None or self.theme is not None:
             self.add_url_rule(
                 f"{self.static_url_path}/<path:filename>", "static", self.send_static_file
             )
+            self.builtin_endpoints["static"] = f"the files in {static_folder}/" + (
+                f" and the theme {self.theme.name}'s" if self.theme is not None else "")
 
     def __repr__(self) -> str:
         return f"<Site {self.import_name!r} at {self.root_path}>"
@@ -212,9 +229,15 @@ class Site:
 
     @property
     def jinja_env(self) -> RecordingEnvironment:
-        """The Jinja environment, created on first use."""
+        """The Jinja environment, created (and Jinja imported) on first use, with the
+        filters and globals registered so far."""
         if self._jinja_env is None:
-            self._jinja_env = create_jinja_env(self)
+            from .jinja_env import create_jinja_env
+
+            env = create_jinja_env(self)
+            env.filters.update(self._template_filters)
+            env.globals.update(self._template_globals)
+            self._jinja_env = env
         return self._jinja_env
 
     def context_processor(self, function: F) -> F:
@@ -226,7 +249,9 @@ class Site:
         """Register the decorated function as a Jinja filter."""
 
         def decorator(function: F) -> F:
-            self.jinja_env.filters[name or function.__name__] = function
+            self._template_filters[name or function.__name__] = function
+            if self._jinja_env is not None:
+                self._jinja_env.filters[name or function.__name__] = function
             return function
 
         return decorator
@@ -235,7 +260,9 @@ class Site:
         """Register the decorated function as a Jinja global."""
 
         def decorator(function: F) -> F:
-            self.jinja_env.globals[name or function.__name__] = function
+            self._template_globals[name or function.__name__] = function
+            if self._jinja_env is not None:
+                self._jinja_env.globals[name or function.__name__] = function
             return function
 
         return decorator
@@ -246,26 +273,40 @@ class Site:
         """The view behind ``/static/<path:filename>``."""
         from .context import request
 
-        assert self.static_folder is not None
-        response = send_from_directory(self.static_folder, filename, request.environ)
+        folder = self._static_folder_of(filename)
+        response = send_inside(folder, filename, request.environ)
         record = current_record()
         if record is not None:
-            record.sent_file(os.path.join(self.static_folder, filename))
+            record.sent_file(os.path.join(folder, filename))
+            if self.static_folder is not None and folder != self.static_folder:
+                # The theme's file, until the site has one of that name.
+                record.read_file(os.path.join(self.static_folder, filename))
         return response
+
+    def _static_folder_of(self, filename: str) -> Path:
+        """The site's static folder, or the theme's where only the theme has ``filename``."""
+        own = self.static_folder
+        if self.theme is not None and (own is None or not _is_file(own, filename)) \
+                and _is_file(self.theme.static_folder, filename):
+            return self.theme.static_folder
+        return own if own is not None else self.theme.static_folder  # type: ignore[union-attr]
 
     def static_files(self) -> Iterator[str]:
         """Every file under ``static/`` as a posix path relative to it, sorted.
 
-        Dotfiles and dot-folders (``.DS_Store``, ``.git``) are left out.
+        Dotfiles and dot-folders (``.DS_Store``, ``.git``) are left out.  The
+        theme's static files are included, unless the site has one of that name.
+        A link to a file outside the site's folder is left out too, and noted
+        in :attr:`outside_links` for the build to warn about (see ``files.py``).
         """
-        if self.static_folder is None or not self.static_folder.is_dir():
-            return
-        for folder, dirs, files in os.walk(self.static_folder):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                if not name.startswith("."):
-                    path = Path(folder, name).relative_to(self.static_folder)
-                    yield path.as_posix()
+        folders = [self.static_folder]
+        if self.theme is not None:
+            folders.append(self.theme.static_folder)
+        names: set[str] = set()
+        for folder in folders:
+            if folder is not None and folder.is_dir():
+                names.update(files_below(folder, self.outside_links))
+        yield from sorted(names)
 
     def open_resource(self, resource: str, mode: str = "rb",
                       encoding: str | None = None) -> IO[Any]:
@@ -560,6 +601,12 @@ class Site:
     def test_client(self) -> Client:
         """A Werkzeug test client for this site."""
         return Client(self)
+
+
+def _is_file(folder: Path, filename: str) -> bool:
+    """Whether ``filename`` (a URL's path, maybe hostile) is a file inside ``folder``."""
+    path = safe_join(str(folder), filename)
+    return path is not None and os.path.isfile(path)
 
 
 def _mimetype_for(path: str) -> str:

@@ -7,6 +7,7 @@ printed here, in one place, as one block, with exit code 1.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -16,7 +17,9 @@ from typing import Any, TypeVar
 
 import click
 
+from . import __version__
 from .errors import SitegenError
+from .scaffold import starters
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,7 +31,8 @@ def site_options(function: F) -> F:
         help="The module or file that holds the Site (default: app.py).",
     )(function)
     return click.argument(
-        "site_dir", default=".", type=click.Path(file_okay=False, path_type=Path)
+        "site_dir", default=".",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
     )(function)
 
 
@@ -44,12 +48,15 @@ def user_errors() -> Iterator[None]:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="sitegen")
-def main() -> None:
+@click.version_option(version=__version__, prog_name="sitegen")
+@click.pass_context
+def main(context: click.Context) -> None:
     """Build Flask-style sites into static files."""
+    if os.environ.get("NO_COLOR"):  # https://no-color.org: any value but empty
+        context.color = False
 
 
-@main.command()
+@main.command(short_help="Render every URL of the site into static files.")
 @site_options
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
               help="Where to write the site (default: SITE_DIR/build).")
@@ -126,10 +133,28 @@ def _waiting(lock: Path) -> None:
     click.echo(f"waiting for the build that holds {lock} to finish", err=True)
 
 
-@main.command()
+@main.command(short_help="Create a new site that builds and serves at once.")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("-t", "--template", "starter", default="blog", show_default=True,
+              type=click.Choice(starters()),
+              help="The kind of site to start from.")
+def new(folder: Path, starter: str) -> None:
+    """Create a new site in FOLDER (new, or empty) that builds and serves at once."""
+    from .scaffold import create_site
+
+    with user_errors():
+        written = create_site(folder, starter)
+    click.echo(f"Created a {starter} site in {folder} ({len(written)} files). Next:")
+    click.echo(f"  cd {folder}")
+    click.echo("  sitegen serve      # preview at http://127.0.0.1:8000/, reloading as you save")
+    click.echo("  sitegen build      # write the site into build/")
+
+
+@main.command(short_help="List the endpoints, their rules and the URLs each produced.")
 @site_options
 def routes(site_dir: Path, app_spec: str | None) -> None:
-    """List every endpoint with its rule, methods and the URLs it produced."""
+    """List every endpoint with its rules and how many URLs it produced; then the
+    routes sitegen adds by itself (static files, content media, aliases)."""
     from .loading import load_site
     from .pipeline import render_all
 
@@ -140,15 +165,36 @@ def routes(site_dir: Path, app_spec: str | None) -> None:
     for item in rendered.values():
         endpoint = item.record.endpoint or "-"
         produced[endpoint] = produced.get(endpoint, 0) + 1
-    rows = [("Endpoint", "Methods", "Rule", "URLs")]
-    for rule in sorted(site.url_map.iter_rules(), key=lambda r: (r.endpoint, r.rule)):
-        methods = ", ".join(sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}))
-        rows.append((rule.endpoint, methods, rule.rule, str(produced.get(rule.endpoint, 0))))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    rules = sorted(site.url_map.iter_rules(), key=lambda r: (r.endpoint, r.rule))
+    builtin = site.builtin_endpoints
+    own = [r for r in rules if r.endpoint not in builtin]
+    added = [r for r in rules if r.endpoint in builtin]
+    rows = [("Endpoint", "Methods", "Rule", "URLs", "")]
+    rows += _route_rows(own, produced, {})
+    if added:
+        rows += [("", "", "", "", ""), ("Built in:", "", "", "", "")]
+        rows += _route_rows(added, produced, builtin)
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
     for n, row in enumerate(rows):
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
         if n == 0:
-            click.echo("  ".join("-" * w for w in widths))
+            click.echo("  ".join("-" * w for w in widths[:4]))
+
+
+def _route_rows(rules: list[Any], produced: dict[str, int],
+                notes: dict[str, str]) -> list[tuple[str, str, str, str, str]]:
+    """One row per rule; an endpoint's name, URL count and note on its first row only."""
+    rows = []
+    previous = None
+    for rule in rules:
+        methods = ", ".join(sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}))
+        if rule.endpoint == previous:
+            rows.append(("", methods, rule.rule, "", ""))
+        else:
+            rows.append((rule.endpoint, methods, rule.rule,
+                         str(produced.get(rule.endpoint, 0)), notes.get(rule.endpoint, "")))
+        previous = rule.endpoint
+    return rows
 
 
 @main.command()
@@ -161,14 +207,18 @@ def routes(site_dir: Path, app_spec: str | None) -> None:
               help="Show drafts and future posts.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
 @click.option("-v", "--verbose", is_flag=True, help="Print a line per request.")
+@click.option("--allow-host", "allow_hosts", metavar="NAME", multiple=True,
+              help="Answer requests addressed to NAME too (repeatable); others than this "
+                   "machine's names and IP addresses get a 403.")
 def serve(site_dir: Path, app_spec: str | None, host: str, port: int, drafts: bool,
-          open_browser: bool, verbose: bool) -> None:
+          open_browser: bool, verbose: bool, allow_hosts: tuple[str, ...]) -> None:
     """Preview the site, reloading open pages as files change."""
     from .serve import serve as run
 
     with user_errors():
         run(site_dir, app_spec, host=host, port=port, drafts=drafts,
-            open_browser=open_browser, verbose=verbose, echo=click.echo)
+            open_browser=open_browser, verbose=verbose, echo=click.echo,
+            allow_hosts=allow_hosts)
 
 
 class _Progress:

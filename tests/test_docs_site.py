@@ -10,7 +10,8 @@ from urllib.parse import unquote, urlsplit
 import html5lib
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-CHAPTERS = ["app", "build", "content", "feeds", "serve", "deploy", "cli", "config"]
+CHAPTERS = ["quickstart", "app", "templates", "build", "content", "markdown-engines", "feeds",
+            "serve", "themes", "deploy", "cli", "config"]
 
 
 def test_the_guide_builds_strictly_with_every_chapter(cli, tmp_path):
@@ -20,6 +21,18 @@ def test_the_guide_builds_strictly_with_every_chapter(cli, tmp_path):
     for chapter in CHAPTERS:
         assert (output / chapter / "index.html").is_file(), chapter
     assert (output / "index.html").is_file()
+
+
+def test_the_cli_reference_is_every_commands_own_help(cli, tmp_path):
+    from sitegen.cli import main
+
+    output = tmp_path / "guide"
+    assert cli("build", DOCS, "-o", output).exit_code == 0
+    reference = (output / "cli/reference/index.html").read_text()
+    for name in main.commands:
+        assert f'<h2 id="{name}"><code>sitegen {name}</code></h2>' in reference
+    for option in ("--jobs", "--executor", "--allow-host", "--template"):
+        assert option in reference
 
 
 def test_every_link_in_the_guide_resolves_from_the_file_system(cli, tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.client
+import re
 from pathlib import Path
 
 import pytest
@@ -134,8 +136,22 @@ def test_an_unknown_url_gets_a_plain_404_without_a_404_page(copy_site):
     with running(site) as server:
         served = server.get("/nothing.html")
         assert served.status == 404
-        assert b"/nothing.html is not a page of this site." in served.body
+        assert b"<code>/nothing.html</code> is not a page of this site." in served.body
         assert SCRIPT.search(served.body)  # it reloads once the page exists
+
+
+def test_a_plain_404_links_to_the_pages_with_the_closest_urls(copy_site):
+    site = copy_site("serve_blog")
+    text = (site / "app.py").read_text().replace("@site.errorhandler(404)", "")
+    (site / "app.py").write_text(text.replace("def not_found(error):", "def _unused(error):"))
+    with running(site) as server:
+        served = server.get("/posts/frist/")
+        assert served.status == 404
+        links = re.findall(rb'<li><a href="([^"]*)">', served.body)
+        assert links[0] == b"/posts/first/"
+        assert b"/about" not in links
+        nowhere = server.get("/zzzzzzzzzzzzzzzzzzzz/")
+        assert re.findall(rb'<li><a href="([^"]*)">', nowhere.body) == [b"/"]
 
 
 def test_a_redirect_is_served_as_the_builds_redirect_page(blog):
@@ -250,6 +266,50 @@ def test_a_view_calling_sys_exit_does_not_stop_the_server(copy_site):
     with running(site) as server:
         served = server.get("/quit/")
         assert served.status == 500
-        assert b"the site called sys.exit(3)" in served.body
+        assert b"/quit/: SystemExit(3): sys.exit() cannot end a build" in served.body
         assert b"app.py, line " in served.body
         assert server.get("/about").status == 200
+
+
+def get_with_host(server, path: str, host: str) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection(server.host, server.port, timeout=10)
+    try:
+        conn.putrequest("GET", path, skip_host=True)
+        conn.putheader("Host", host)
+        conn.endheaders()
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def test_the_preview_answers_its_own_names_and_addresses_not_a_rebinding_name(copy_site):
+    with running(copy_site("serve_blog")) as server:
+        port = server.port
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost",
+                     f"[::1]:{port}", f"10.1.2.3:{port}", f"app.localhost:{port}"):
+            assert get_with_host(server, "/about", host)[0] == 200, host
+        status, body = get_with_host(server, "/about", f"attacker.example:{port}")
+        assert status == 403
+        assert b"sitegen serve --allow-host attacker.example" in body
+        assert get_with_host(server, "/__sitegen/events", "attacker.example")[0] == 403
+
+
+def test_allow_host_lets_a_name_the_user_chose_through(copy_site):
+    with running(copy_site("serve_blog"), allow_hosts=["preview.test"]) as server:
+        assert get_with_host(server, "/about", f"preview.test:{server.port}")[0] == 200
+        assert get_with_host(server, "/about", "other.test")[0] == 403
+
+
+def test_the_page_registry_refuses_large_and_deeply_nested_messages(copy_site):
+    with running(copy_site("serve_blog")) as server:
+        assert server.post_page(b"[" * 100_000 + b"]" * 100_000) == 413
+        assert server.post_page(b"[" * 5_000 + b"]" * 5_000) == 400
+        assert server.get("/about").status == 200  # still serving
+
+
+def test_the_event_stream_opens_for_get_only(copy_site):
+    with running(copy_site("serve_blog")) as server:
+        answer = server.get("/__sitegen/events?path=/", method="POST")
+        assert answer.status == 405
+        assert server.server.preview.live.hub.streams() == 0

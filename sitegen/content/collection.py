@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import unicodedata
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -30,10 +31,11 @@ from werkzeug.exceptions import NotFound
 
 from ..context import current_record
 from ..errors import ContentError, SitegenError
+from ..files import inside
 from ..fingerprint import digest, value_digest
 from ..helpers import abort
 from ..record import LISTING, Fact
-from .page import Page, attribute_or_meta
+from .page import Page, Tag, attribute_or_meta, tags_of
 from .pagination import Paginator
 from .registry import content_of
 from .routes import CollectionRoutes
@@ -95,7 +97,34 @@ class GroupIndex(dict):  # type: ignore[type-arg]
 
 
 class TagIndex(GroupIndex):
-    """``tag → pages``, sorted by tag; an unknown tag is a 404 in a view."""
+    """``tag → pages``, sorted by tag; an unknown tag is a 404 in a view.
+
+    Keys are :class:`Tag` objects.  A tag is found by its name (``Web Dev``)
+    or by its slug (``web-dev``), so a view can take the slug from its URL::
+
+        @site.route("/tags/<tag>/")
+        def tag(tag):
+            return render_template("tag.html", posts=posts.by_tag()[tag])
+    """
+
+    def __init__(self, items: Any, owner: str | None, group: str) -> None:
+        super().__init__(items, owner, group)
+        self._slugs = {tag.slug: tag for tag in dict.keys(self)}
+
+    def resolve(self, key: Any) -> Any:
+        """The tag whose name or slug is ``key`` (``key`` itself if none is)."""
+        if dict.__contains__(self, key):
+            return key
+        return self._slugs.get(key, key)
+
+    def __getitem__(self, key: Any) -> list[Page]:
+        return super().__getitem__(self.resolve(key))
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return super().get(self.resolve(key), default)
+
+    def __contains__(self, key: object) -> bool:
+        return super().__contains__(self.resolve(key))
 
     def __missing__(self, tag: str) -> list[Page]:
         raise NotFound(f"No page has the tag {tag!r}.")
@@ -141,6 +170,8 @@ class PageSet:
     def get(self, key: str, default: Page | None = None) -> Page | None:
         """The page whose ``path`` is ``key``, else whose ``slug`` is; ``default`` if none."""
         paths, slugs = self._cached("lookup", self._lookup)
+        if not key.isascii():
+            key = unicodedata.normalize("NFC", key)
         page = paths.get(key) or slugs.get(key)
         owner = self._owner()
         record = current_record()
@@ -207,9 +238,12 @@ class PageSet:
 
     def _tags(self) -> TagIndex:
         owner = self._owner()
-        table: dict[str, list[Page]] = {}
+        table: dict[Tag, list[Page]] = {}
+        slugs: dict[str, Tag] = {}
         for page in self._list() if owner is not None else self._pages():
-            for tag in page._meta.get("tags") or () if owner is not None else page.tags:
+            for tag in tags_of(page._meta) if owner is not None else page.tags:
+                if tag not in table:
+                    _check_slug(tag, slugs, page, table)
                 table.setdefault(tag, []).append(page)
         ordered = sorted(table.items(), key=lambda item: (item[0].casefold(), item[0]))
         return TagIndex(ordered, owner, "tag")
@@ -317,6 +351,9 @@ class Pages(PageSet):
             if not self._scanned:
                 found: dict[str, Page] = {}
                 for rel, path in _markdown_files(self.folder):
+                    if not inside(path, self.folder):  # a link out of the folder: never read
+                        self.site.outside_links.add(str(path))
+                        continue
                     if rel in found:
                         raise ContentError(
                             self._display(path), None,
@@ -420,8 +457,9 @@ class Pages(PageSet):
             paths, slugs = self._cached("lookup", self._lookup)
             pages = [paths.get(argument) or slugs.get(argument)]
         elif name in ("tag", "tags"):
-            tags = dict(dict.items(self.by_tag()))
-            pages = tags if name == "tags" else tags.get(argument)
+            index = self.by_tag()
+            tags = dict(dict.items(index))
+            pages = tags if name == "tags" else tags.get(index.resolve(argument))
         elif name == "wiki":
             found, candidates = self.content.links().find_from(argument, self)
             pages = [found, *candidates]
@@ -454,7 +492,11 @@ class Pages(PageSet):
 
 
 def _markdown_files(folder: Path) -> Iterator[tuple[str, Path]]:
-    """``(path without its ending, file)`` for every content file below ``folder``, sorted."""
+    """``(path without its ending, file)`` for every content file below ``folder``, sorted.
+
+    The path is NFC-normalised: macOS writes ``café.md`` decomposed (NFD),
+    while URLs and links compare in the composed form (see ``normalize_url``).
+    """
     top = str(folder)
     for parent, dirs, files in os.walk(top):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -463,7 +505,7 @@ def _markdown_files(folder: Path) -> Iterator[tuple[str, Path]]:
         for name in sorted(files):
             stem = page_key(name)
             if stem is not None and not name.startswith("."):
-                yield prefix + stem, Path(parent, name)
+                yield unicodedata.normalize("NFC", prefix + stem), Path(parent, name)
 
 
 def _ordered(pages: list[Page]) -> list[Page]:
@@ -474,11 +516,31 @@ def _ordered(pages: list[Page]) -> list[Page]:
     return dated + [p for p in by_path if p.field("date") is None]
 
 
+def _check_slug(tag: Tag, slugs: dict[str, Tag], page: Page,
+                table: dict[Tag, list[Page]]) -> None:
+    """Note the slug of a tag seen for the first time; two tags with one slug would
+    share one URL, so that is an error naming both."""
+    slug = tag.slug
+    if not slug:
+        raise ContentError(page.display_path, None,
+                           f"the tag {str(tag)!r} has no letter or digit to make its URL of",
+                           hint="give the tag a name with a letter or digit in it")
+    other = slugs.setdefault(slug, tag)
+    if other != tag:
+        raise ContentError(
+            page.display_path, None,
+            f"the tags {str(tag)!r} and {str(other)!r} (in {table[other][0].display_path}) "
+            f"both make the URL slug {slug!r}, so they would share one tag page",
+            hint="spell the tag the same way in both pages, or rename one of them",
+        )
+
+
 def _names(value: Any) -> Any:
     """Pages (in lists and dicts) replaced by their source paths: what a query's
     fingerprint is made of."""
     if isinstance(value, dict):
-        return {key: _names(pages) for key, pages in value.items()}
+        return {str(key) if isinstance(key, str) else key: _names(pages)
+                for key, pages in value.items()}
     if isinstance(value, list):
         return [_names(page) for page in value]
     return value.display_path if value is not None else None

@@ -21,11 +21,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.routing import BuildError
-from werkzeug.utils import send_from_directory
 from werkzeug.wrappers import Response
 
 from ..context import current_record, request
 from ..errors import ContentError, SitegenError
+from ..files import send_inside
 from ..helpers import abort, redirect
 from .page import url_value
 from .source import PAGE_SUFFIXES
@@ -56,6 +56,8 @@ class CollectionRoutes:
         self.site.add_url_rule(f"{self.media_url}/<path:filename>", self.media_endpoint,
                                self.send_media)
         self.site.optional_endpoints.add(self.media_endpoint)
+        self.site.builtin_endpoints[self.media_endpoint] = f"files linked from {pages.name}"
+        self.site.builtin_endpoints[self.alias_endpoint] = f"aliases of pages in {pages.name}"
         if endpoint is not None:
             self.site.generators[endpoint].append(self._generator())
             self.site.route_loaders.append(pages.visible)
@@ -177,7 +179,7 @@ class CollectionRoutes:
         parts = filename.split("/")
         if filename.lower().endswith(PAGE_SUFFIXES) or any(p.startswith(".") for p in parts):
             abort(404)
-        response = send_from_directory(self.pages.folder, filename, request.environ)
+        response = send_inside(self.pages.folder, filename, request.environ)
         record = current_record()
         if record is not None:
             record.sent_file(os.path.join(self.pages.folder, filename))

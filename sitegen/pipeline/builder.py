@@ -31,7 +31,7 @@ from pathlib import Path
 from .. import mime
 from ..app import Site
 from ..context import BuiltPage
-from ..errors import BrokenLinkError, OutputError, SitegenError, StrictModeError
+from ..errors import BrokenLinkError, OutputError, SitegenError, StrictModeError, relative_to
 from ..fingerprint import digest
 from ..urls import NOT_FOUND_PAGE, normalize_url
 from .discover import UrlQueue, seed_urls
@@ -427,6 +427,9 @@ class BuildRun:
                     "did you forget a generator?"
                 )
         found += portability_warnings((u.url, u.path) for u in self.urls.values())
+        found += [f"{relative_to(path, self.site.root_path)} links to {os.path.realpath(path)}, "
+                  "outside the folder it would be published from: it is not published"
+                  for path in sorted(self.site.outside_links)]
         return found + sorted(self._type_warnings)
 
     def _check_type(self, entry: Entry) -> None:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import html
 import posixpath
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import jinja2
 from werkzeug.http import parse_options_header
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
@@ -118,9 +119,9 @@ class Renderer:
             app_iter, status_line, headers = run_wsgi_app(self.site, environ)
         except SitegenError:
             raise
-        except jinja2.TemplateSyntaxError as error:
-            raise self._template_error(error, url) from error
         except (Exception, SystemExit) as error:  # sys.exit() in a view ends no build
+            if _is_template_syntax_error(error):
+                raise self._template_error(error, url) from error
             raise self._view_error(error, url, record) from error
 
         status = int(status_line[:3])
@@ -230,7 +231,8 @@ class Renderer:
 
     # -- errors ------------------------------------------------------------
 
-    def _template_error(self, error: jinja2.TemplateSyntaxError, url: str) -> TemplateError:
+    def _template_error(self, error: Any, url: str) -> TemplateError:
+        """A ``jinja2.TemplateSyntaxError`` as one message with the template's line."""
         where = relative_to(error.filename or error.name or "?", self.site.root_path)
         details = [f"while rendering {url}"]
         if error.source and error.lineno:
@@ -252,6 +254,13 @@ class Renderer:
             details=[f"endpoint {endpoint!r}", *frames],
             hint="the view or its template raised; the frames above are your code",
         )
+
+
+def _is_template_syntax_error(error: BaseException) -> bool:
+    """Whether ``error`` is Jinja's syntax error; asked without importing Jinja, which
+    has compiled no template (so raised none) if nothing imported it."""
+    jinja = sys.modules.get("jinja2")
+    return jinja is not None and isinstance(error, jinja.TemplateSyntaxError)
 
 
 def manifest_of(rendered: Iterable[Rendered]) -> list[BuiltPage]:

@@ -49,6 +49,8 @@ from .events import Client, EventHub, Stream
 if TYPE_CHECKING:
     from .preview import Preview
 
+#: The largest message a page sends (``POST /__sitegen/pages``): a few hundred bytes.
+MAX_MESSAGE = 16 * 1024
 
 @dataclass(frozen=True)
 class Fingerprints:
@@ -216,6 +218,8 @@ class LiveReload:
         The body is JSON: ``{"stream", "tab", "path", "version"}``, or
         ``{"stream", "tab", "closed": true}``.
         """
+        if (request.content_length or 0) > MAX_MESSAGE:
+            return Response("Message too large", 413, mimetype="text/plain")
         try:
             message = json.loads(request.get_data(as_text=True))
             stream = self.hub.shared_stream(str(message["stream"]))
@@ -225,7 +229,7 @@ class LiveReload:
                     self.hub.disconnect(stream, tab)
                 return Response(status=204)
             path, held = str(message["path"]), str(message["version"])
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):  # nested too deep too
             return Response("Bad request", 400, mimetype="text/plain")
         if stream is None or not self._open_page(stream, tab, unquote(path), held):
             return Response("No such stream", 404, mimetype="text/plain")

@@ -12,7 +12,10 @@ page's *version*) and the record of what its render read; for each
 stylesheet, script or image, the same.  :mod:`.live` uses that to decide
 what an open page must do after a save.
 
-A render that fails shows the error as a page (status 500).  A site whose
+A render that fails shows the error as a page (status 500), and the
+server prints it in the terminal (:attr:`Preview.on_error`).  A URL the
+site lacks gets its 404 page, or sitegen's, which links to the pages whose
+URLs look most like it.  A site whose
 code fails to load keeps its last good version in memory, and every page
 shows the load error until the code is fixed.
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -31,15 +35,16 @@ from werkzeug.wrappers import Request, Response
 
 from ..app import RESERVED_PREFIX, Site
 from ..config import DEFAULTS
-from ..errors import AppLoadError, OutputError, SitegenError, user_frames
+from ..errors import AppLoadError, OutputError, SitegenError
 from ..loading import load_site
+from ..pipeline.discover import seed_urls
 from ..pipeline.facts import FactCache
 from ..pipeline.output import LOCK_SUFFIX, STAGING_SUFFIX, TRASH_SUFFIX
 from ..pipeline.paths import HTML, check_safe, normalize_url, request_path
 from ..pipeline.render import Rendered, Renderer
 from ..record import RenderRecord
 from ..urls import NOT_FOUND_PAGE
-from .errorpage import error_page, internal_error, message_page
+from .errorpage import error_page, internal_error, message_page, not_found_page
 from .live import Asset, LiveReload, Shown, file_version, fingerprints, version
 from .lookup import candidates
 
@@ -97,6 +102,9 @@ class Preview:
         #: Other files sent, by site URL.
         self.assets: dict[str, Asset] = {}
         self.live = LiveReload(self)
+        #: Called with the error of each request whose render failed, so the
+        #: terminal shows it too (the browser shows it as a page).
+        self.on_error: Callable[[SitegenError], None] | None = None
         self.load()
 
     # -- the site's code ---------------------------------------------------
@@ -157,13 +165,8 @@ class Preview:
         with self.lock:
             try:
                 answer = self._answer(path)
-            except SitegenError as error:
+            except SitegenError as error:  # sys.exit() in the site's code is one too
                 answer = self._error(error)
-            except SystemExit as error:  # the site's code must not stop the server
-                answer = self._error(SitegenError(
-                    f"{path}: the site called sys.exit({error.code!r}) while rendering.",
-                    details=user_frames(error.__traceback__, self.root),
-                ))
             except Exception as error:
                 answer = self._error(internal_error(error))
             self._remember(path, answer)
@@ -221,8 +224,17 @@ class Preview:
         if page.mimetype in HTML_TYPES and not page.is_redirect and (
                 page.status == 200 or page.status == 404 and 404 in site.error_handlers):
             return Answer(404, page.mimetype, page.body, url=NOT_FOUND_PAGE)
-        body = message_page("404 Not Found", f"{url} is not a page of this site.")
+        body = not_found_page(url, self._known_urls(site), site.script_root)
         return Answer(404, body=body.encode())
+
+    def _known_urls(self, site: Site) -> list[str]:
+        """The URLs a 404 page can point to: those the build starts from
+        (routes without arguments, static files, generators' URLs)."""
+        try:
+            with site.app_context():
+                return [url for url, _ in seed_urls(site) if url != NOT_FOUND_PAGE]
+        except SitegenError:
+            return []  # a generator that fails shows its error on its own pages
 
     def _error(self, error: SitegenError) -> Answer:
         return Answer(500, body=error_page(error).encode(), error=error)
@@ -265,6 +277,8 @@ class Preview:
             return Response("Method Not Allowed", 405, {"Allow": "GET, HEAD"},
                             mimetype="text/plain")
         answer = self.render(path)
+        if answer.error is not None and self.on_error is not None:
+            self.on_error(answer.error)
         if answer.file is not None:
             try:
                 return send_file(answer.file, request.environ, mimetype=answer.mimetype)
@@ -280,6 +294,9 @@ class Preview:
 
     def _internal(self, request: Request, name: str) -> Response:
         if name == "events":
+            if request.method != "GET":
+                return Response("Method Not Allowed", 405, {"Allow": "GET"},
+                                mimetype="text/plain")
             return self.live.connect(request)
         if name == "pages" and request.method == "POST":
             return self.live.register(request)

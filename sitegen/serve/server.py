@@ -17,7 +17,7 @@ import socket
 import threading
 import time
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from werkzeug.serving import (
@@ -30,6 +30,7 @@ from werkzeug.serving import (
 )
 
 from ..errors import SitegenError
+from .hosts import HostGuard, allowed_names
 from .preview import Preview
 from .watcher import Watcher
 
@@ -52,15 +53,21 @@ class PreviewServer:
     def __init__(self, site_dir: str | os.PathLike[str], app_spec: str | None = None, *,
                  host: str = "127.0.0.1", port: int = 8000, drafts: bool = True,
                  verbose: bool = False, echo: Echo | None = None,
-                 debounce: float = 0.03) -> None:
+                 debounce: float = 0.03, allow_hosts: Iterable[str] = ()) -> None:
         self.echo = echo or (lambda line: None)
+        #: Errors printed since the last change: a page reloaded ten times
+        #: with one error prints it once.
+        self._printed: set[str] = set()
+        self._printed_lock = threading.Lock()
         self.preview = Preview(site_dir, app_spec, drafts=drafts)
+        self.preview.on_error = self._log_error
         if self.preview.error is not None:
             self._log_error(self.preview.error)
         # Bind here: Werkzeug exits the process when it cannot bind.
         with _listen(host, port) as listening:
+            app = HostGuard(self.preview, allowed_names(allow_hosts))
             self.server: BaseWSGIServer = make_server(
-                host, port, self.preview, threaded=True, fd=listening.fileno(),
+                host, port, app, threaded=True, fd=listening.fileno(),
                 request_handler=_LoggingHandler if verbose else _QuietHandler,
             )
         self.server.echo = self.echo  # type: ignore[attr-defined]
@@ -116,23 +123,32 @@ class PreviewServer:
         except Exception as error:  # a bug must not stop the watcher
             self.echo(f"internal error while applying a change: {type(error).__name__}: {error}")
             return
+        with self._printed_lock:
+            self._printed.clear()
         self.echo(time.strftime("%H:%M:%S ") + report.summary(self.preview.root))
         for error in report.errors:
             self._log_error(error)
 
     def _log_error(self, error: SitegenError) -> None:
-        self.echo("error: " + error.format())
+        """Print ``error``, unless it was printed since the last change."""
+        text = error.format()
+        with self._printed_lock:
+            if text in self._printed:
+                return
+            self._printed.add(text)
+        self.echo("error: " + text)
 
 
 def serve(site_dir: str | os.PathLike[str] = ".", app_spec: str | None = None, *,
           host: str = "127.0.0.1", port: int = 8000, drafts: bool = True,
-          open_browser: bool = False, verbose: bool = False, echo: Echo = print) -> None:
+          open_browser: bool = False, verbose: bool = False, echo: Echo = print,
+          allow_hosts: Iterable[str] = ()) -> None:
     """Run the preview server until interrupted (``sitegen serve``)."""
     if not is_loopback(host):
         echo(f"warning: serving on {host} lets other machines on the network see the "
              "preview; it is meant for your own browser (the default is 127.0.0.1).")
     server = PreviewServer(site_dir, app_spec, host=host, port=port, drafts=drafts,
-                           verbose=verbose, echo=echo)
+                           verbose=verbose, echo=echo, allow_hosts=allow_hosts)
 
     def ready() -> None:
         echo(f"Serving {server.preview.root} at {server.url}  (Ctrl-C to stop)")
