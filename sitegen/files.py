@@ -28,6 +28,15 @@ def inside(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> bool:
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
+def escapes(path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> bool:
+    """Whether ``path``, a file that ``os.walk`` found below ``folder`` (so in real
+    subfolders: it follows no link to a folder), is a link that leaves ``folder``.
+
+    Only a link can, so only a link costs more than one ``lstat``.
+    """
+    return os.path.islink(path) and not inside(path, folder)
+
+
 def send_inside(folder: str | os.PathLike[str], filename: str,
                 environ: dict[str, Any]) -> Response:
     """``send_from_directory``, answering 404 for a file whose real path leaves ``folder``."""
@@ -46,7 +55,7 @@ def files_below(folder: Path, outside: set[str]) -> Iterator[str]:
             if name.startswith("."):
                 continue
             path = Path(parent, name)
-            if inside(path, folder):
-                yield path.relative_to(folder).as_posix()
-            else:
+            if escapes(path, folder):
                 outside.add(os.fspath(path))
+            else:
+                yield path.relative_to(folder).as_posix()

@@ -31,7 +31,7 @@ from werkzeug.exceptions import NotFound
 
 from ..context import current_record
 from ..errors import ContentError, SitegenError
-from ..files import inside
+from ..files import escapes
 from ..fingerprint import digest, value_digest
 from ..helpers import abort
 from ..record import LISTING, Fact
@@ -351,7 +351,7 @@ class Pages(PageSet):
             if not self._scanned:
                 found: dict[str, Page] = {}
                 for rel, path in _markdown_files(self.folder):
-                    if not inside(path, self.folder):  # a link out of the folder: never read
+                    if escapes(path, self.folder):  # a link out of the folder: never read
                         self.site.outside_links.add(str(path))
                         continue
                     if rel in found:
