@@ -81,6 +81,7 @@ class RenderRecord:
     urls: set[str] = field(default_factory=set)
     links: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
+    _warned: set[str] = field(default_factory=set, repr=False, compare=False)
     static_file: str | None = None
 
     def depend(self, fact: Fact) -> None:
@@ -110,8 +111,9 @@ class RenderRecord:
         self.read_file(path)
 
     def warn(self, message: str) -> None:
-        """A problem worth telling the user that does not stop the render."""
-        if message not in self.warnings:
+        """A problem worth telling the user that does not stop the render (once)."""
+        if message not in self._warned:
+            self._warned.add(message)
             self.warnings.append(message)
 
     def merge(self, other: RenderRecord) -> None:

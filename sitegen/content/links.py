@@ -51,7 +51,7 @@ from ..errors import ContentError, relative_to
 from ..fingerprint import digest, value_digest
 from ..record import FILE, LISTING, PAGE, Fact, relative_path
 from .refs import REF_RE, Ref, embed_kind, is_file_name, wiki_label
-from .source import page_key
+from .source import BodyLines, page_key
 
 if TYPE_CHECKING:
     from .collection import Pages
@@ -236,6 +236,10 @@ class _PageLinks:
         self.warnings: list[LinkWarning] = []
         self.targets: list[Page] = []
         self.facts: set[Fact] = set()
+        #: The page's source by line, read when a warning first needs a line, and where
+        #: the last line was found: links are looked up in the order they are written.
+        self._lines: BodyLines | None = None
+        self._cursor = 0
 
     def resolve(self) -> Resolution:
         parsed = self.page.parsed
@@ -271,10 +275,14 @@ class _PageLinks:
         return self._file_link(ref)
 
     def _line(self, *needles: str) -> int | None:
-        """The line of the first of ``needles`` found in the page's source."""
+        """The line of the first of ``needles`` found in the page's source: after the
+        last link's place (links come in order), else from the top."""
+        if self._lines is None:
+            self._lines = self.page.source.lines()
         for needle in needles:
-            line = self.page.source.line_of_text(needle)
-            if line is not None:
+            found = self._lines.find(needle, self._cursor) or self._lines.find(needle)
+            if found is not None:
+                line, self._cursor = found
                 return line
         return None
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -40,6 +41,9 @@ T = TypeVar("T")
 Stamp = tuple[Any, ...]
 #: How many parses stay in memory; the others come back from the disk cache.
 PARSES_KEPT = 512
+#: A parse longer than this (seconds) is worth a warning: Python-Markdown is quadratic
+#: on some very large files (a 10 MB page takes minutes in ``fenced_code``).
+SLOW_PARSE = 10.0
 
 _create_lock = threading.Lock()
 
@@ -106,8 +110,10 @@ class SiteContent:
             cache_key = self._cache.key(source.body_hash)
             parsed = None if self.site.caches_ignored else self._cache.load(cache_key)
             if parsed is None:
+                started = time.monotonic()
                 parsed = renderer.parse(source.body)
                 self._cache.store(cache_key, parsed)
+                _warn_if_slow(page, time.monotonic() - started)
             source.drop_body()
             self.sources.note_heading(source, parsed.title)
             self._parses[key] = parsed
@@ -228,3 +234,13 @@ class SiteContent:
         if collection is None:
             return MISSING
         return collection.query_fact(fact.detail)
+
+
+def _warn_if_slow(page: Page, seconds: float) -> None:
+    """Name a page whose parse took more than ``SLOW_PARSE`` seconds, and what helps."""
+    record = current_record()
+    if seconds > SLOW_PARSE and record is not None:
+        size = os.path.getsize(page.source.path) / 1e6
+        record.warn(f"{page.display_path} ({size:.1f} MB) took {seconds:.0f} s to parse: "
+                    "split it into smaller pages, or set config['MARKDOWN_ENGINE'] = "
+                    "'commonmark', which parses it in a fraction of a second")

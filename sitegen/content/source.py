@@ -11,6 +11,7 @@ The values users rely on are normalised once: ``date``/``updated`` become
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
 import sys
@@ -92,11 +93,32 @@ class Source:
 
     def line_of_text(self, needle: str) -> int | None:
         """The file line on which ``needle`` first appears in the body."""
-        body = self.body
-        index = body.find(needle)
+        found = self.lines().find(needle)
+        return found[0] if found is not None else None
+
+    def lines(self) -> BodyLines:
+        """The body, indexed by line: to find many needles, read and scan it once."""
+        return BodyLines(self.body, self.body_line)
+
+
+class BodyLines:
+    """A page body and where its lines start: each lookup is a search and a bisection,
+    so the lines of a page's thousand links cost no more than reading it once."""
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.text = text
+        self.first_line = first_line
+        self._newlines = [match.start() for match in _NEWLINE.finditer(text)]
+
+    def find(self, needle: str, start: int = 0) -> tuple[int, int] | None:
+        """``(file line, offset after it)`` of ``needle``'s first place from ``start``."""
+        index = self.text.find(needle, start)
         if index < 0:
             return None
-        return self.body_line + body.count("\n", 0, index)
+        return self.first_line + bisect.bisect_left(self._newlines, index), index + len(needle)
+
+
+_NEWLINE = re.compile("\n")
 
 
 def read_source(path: Path, display: str) -> Source:
