@@ -273,9 +273,10 @@ class BuildRun:
                 if url in defer:
                     self._aggregates.append(url)
                     continue
-                reason = self._why(url, self._entry(url))
+                entry = self._entry(url)
+                reason = self._why(url, entry)
                 if reason is None:
-                    self._reuse(self._entry(url))  # type: ignore[arg-type]
+                    self._reuse(entry)  # type: ignore[arg-type]
                     self._progress(progress)
                 else:
                     due[url] = reason

@@ -75,11 +75,13 @@ class FactCache:
     def number(self, fact: Fact) -> int:
         """The number of ``fact`` in this build's table (its fingerprint taken if new)."""
         found = self._numbers.get(fact)
-        if found is None:
-            found = self._numbers[fact] = len(self.table)
-            self.table.append(fact)
-            self.digests.append(self._take(fact))
-        return found
+        return self._add(fact, self._take(fact)) if found is None else found
+
+    def _add(self, fact: Fact, fingerprint: bytes) -> int:
+        number = self._numbers[fact] = len(self.table)
+        self.table.append(fact)
+        self.digests.append(fingerprint)
+        return number
 
     def digest(self, fact: Fact) -> bytes:
         return self.digests[self.number(fact)]
@@ -112,9 +114,7 @@ class FactCache:
                 fact = facts[old]
                 if fact.is_intrinsic and fact not in self._numbers \
                         and self._source_unchanged(fact.subject):
-                    new = self._numbers[fact] = len(self.table)
-                    self.table.append(fact)
-                    self.digests.append(digests[old])
+                    new = self._add(fact, digests[old])
                 else:
                     new = self.number(fact)
                     if self.digests[new] != digests[old]:

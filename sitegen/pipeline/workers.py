@@ -121,9 +121,7 @@ class Workers:
             urls = self._tasks.pop(task)
             try:
                 renders = task.result()
-            except SitegenError:
-                raise
-            except Exception as error:
+            except Exception as error:  # a page's own SitegenError goes up as it is
                 if _was_lost(error):
                     raise _lost(urls, self._tasks.values()) from error
                 raise

@@ -43,7 +43,7 @@ class HostGuard:
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         host = environ.get("HTTP_HOST", "")
         if host and not self.allows(host):
-            name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+            name = _hostname(host)
             response = Response(
                 f"The preview answers requests to this machine only, not to {name!r}.\n"
                 f"If that name is yours, start it with: sitegen serve --allow-host {name}\n",
@@ -52,10 +52,15 @@ class HostGuard:
         return self.app(environ, start_response)
 
     def allows(self, host: str) -> bool:
-        name = host[1:host.index("]")] if host.startswith("[") and "]" in host else \
-            host.rsplit(":", 1)[0]
         try:
-            ipaddress.ip_address(name)
+            ipaddress.ip_address(_hostname(host))
             return True
         except ValueError:
             return host_is_trusted(host, self.names)
+
+
+def _hostname(host: str) -> str:
+    """A ``Host`` header without its port (and an IPv6 address without its brackets)."""
+    if host.startswith("[") and "]" in host:
+        return host[1:host.index("]")]
+    return host.rsplit(":", 1)[0]
