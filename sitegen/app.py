@@ -9,7 +9,7 @@ both, so the preview shows exactly what the build writes.
 from __future__ import annotations
 
 import glob
-import json
+import inspect
 import os
 import sys
 import time
@@ -26,19 +26,33 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, MapAdapter, RequestRedirect, Rule
 from werkzeug.security import safe_join
 from werkzeug.test import Client
-from werkzeug.wrappers import Request, Response
+from werkzeug.wrappers import Response
 
 from . import mime
 from .config import DEFAULTS, Config
-from .context import _cv_adapter, _cv_record, _cv_request, _cv_site, current_record
+from .context import (
+    Globals,
+    SiteRequest,
+    _cv_adapter,
+    _cv_g,
+    _cv_record,
+    _cv_request,
+    _cv_site,
+    blueprint_scopes,
+    current_record,
+)
 from .errors import SitegenError
 from .files import files_below, send_inside
 from .fingerprint import MISSING, digest, file_digest
+from .json_provider import JSONProvider
 from .record import CONFIG, FILE, FOLDER, TEMPLATE, Fact, RenderRecord
+from .registry import Registry
 from .themes import Theme, load_theme
 from .urls import normalize_url
 
 if TYPE_CHECKING:
+    from .blueprints import Blueprint
+    from .commands import SiteCommands
     from .content import Pages
     from .jinja_env import RecordingEnvironment
 
@@ -57,7 +71,7 @@ RECORD_KEY = "sitegen.record"
 NOT_FOUND_KEY = "sitegen.not_found"
 
 
-class Site:
+class Site(Registry):
     """A static site written as a Flask-style application.
 
     ::
@@ -72,7 +86,8 @@ class Site:
     ``templates/`` and ``static/``.  Static files are served at
     ``/static/<path:filename>``.  ``theme`` names a theme whose templates
     and static files are used where the site has none of that name (see
-    :mod:`sitegen.themes`).
+    :mod:`sitegen.themes`).  Routes, hooks, error handlers and blueprints
+    have Flask's names and meaning (see :class:`sitegen.registry.Registry`).
     """
 
     def __init__(
@@ -85,6 +100,7 @@ class Site:
         static_url_path: str = "/static",
         theme: str | Theme | None = None,
     ) -> None:
+        super().__init__()
         self.import_name = import_name
         self.root_path = Path(root_path or _find_root_path(import_name)).resolve()
         self.template_folder = self.root_path / template_folder
@@ -94,16 +110,21 @@ class Site:
         self.theme: Theme | None = load_theme(theme) if theme is not None else None
         self.config = Config(deepcopy(DEFAULTS), self.root_path)
         self.url_map = Map()
-        self.view_functions: dict[str, Callable[..., Any]] = {}
         self.generators: defaultdict[str, list[GeneratorFunction]] = defaultdict(list)
-        self.error_handlers: dict[int, Callable[[HTTPException], Any]] = {}
-        self.context_processors: list[Callable[[], dict[str, Any]]] = []
+        #: The registered blueprints by their dotted names, in registration order.
+        self.blueprints: dict[str, Blueprint] = {}
+        #: Each blueprint's ``NAME.static`` endpoint, with the blueprint serving it.
+        self.blueprint_static: dict[str, Blueprint] = {}
+        #: How dicts and lists a view returns, and ``jsonify``, become JSON (Flask's bytes).
+        self.json = JSONProvider()
+        self._cli: SiteCommands | None = None
         #: Recheck template files on each use (the preview server wants it).
         self.auto_reload = True
         self._jinja_env: RecordingEnvironment | None = None
         #: Filters and globals registered before the environment exists.
         self._template_filters: dict[str, Callable[..., Any]] = {}
         self._template_globals: dict[str, Callable[..., Any]] = {}
+        self._template_tests: dict[str, Callable[..., Any]] = {}
         self._adapters: dict[tuple[str, ...], MapAdapter] = {}
         self._built_urls: dict[tuple[Any, ...], tuple[str, str]] = {}
         self._parsed_base: tuple[Any, tuple[str, str]] = (object(), ("", ""))
@@ -154,15 +175,6 @@ class Site:
 
     # -- routes --------------------------------------------------------------
 
-    def route(self, rule: str, **options: Any) -> Callable[[F], F]:
-        """Register the decorated view for the URL ``rule`` (Werkzeug syntax)."""
-
-        def decorator(view: F) -> F:
-            self.add_url_rule(rule, options.pop("endpoint", None), view, **options)
-            return view
-
-        return decorator
-
     def add_url_rule(self, rule: str, endpoint: str | None = None,
                      view_func: Callable[..., Any] | None = None, **options: Any) -> None:
         """Register ``view_func`` for ``rule``, as ``route`` does."""
@@ -212,18 +224,59 @@ class Site:
 
         return decorator
 
-    def errorhandler(self, code_or_exception: int | type[HTTPException]) -> Callable[[F], F]:
-        """Register a view for an HTTP error.  A 404 handler becomes ``404.html``."""
-        code = code_or_exception if isinstance(code_or_exception, int) else \
-            code_or_exception.code
-        if code is None:
-            raise TypeError("errorhandler needs a status code or an HTTPException class")
+    def register_blueprint(self, blueprint: Blueprint, **options: Any) -> None:
+        """Add ``blueprint``'s routes, hooks, templates and static files to the site.
 
-        def decorator(handler: F) -> F:
-            self.error_handlers[code] = handler
-            return handler
+        ``url_prefix``, ``name`` and ``url_defaults`` override the blueprint's own for
+        this registration, as in Flask.
+        """
+        blueprint.register(self, options)
+        self._jinja_env = None  # its template folder joins the loader
 
-        return decorator
+    def iter_blueprints(self) -> Iterator[Blueprint]:
+        """The registered blueprints, in registration order, each once."""
+        seen: set[int] = set()
+        for blueprint in self.blueprints.values():
+            if id(blueprint) not in seen:
+                seen.add(id(blueprint))
+                yield blueprint
+
+    @property
+    def error_handlers(self) -> dict[int, Callable[..., Any]]:
+        """The site's own handlers by HTTP status (``404 in site.error_handlers``)."""
+        return {code: next(iter(handlers.values()))
+                for code, handlers in self.error_handler_spec[None].items()
+                if code is not None and handlers}
+
+    def find_error_handler(self, error: BaseException,
+                           scopes: list[str]) -> Callable[..., Any] | None:
+        """The handler for ``error``, as Flask looks: by status, then by class (most
+        derived first), the blueprints' (innermost first) before the site's."""
+        code = error.code if isinstance(error, HTTPException) else None
+        for key in (code, None) if code is not None else (None,):
+            for scope in (*scopes, None):
+                handlers = self.error_handler_spec[scope].get(key)
+                if not handlers:
+                    continue
+                for cls in type(error).__mro__:
+                    handler = handlers.get(cls)
+                    if handler is not None:
+                        return handler
+        return None
+
+    @property
+    def cli(self) -> SiteCommands:
+        """The site's own Click commands, run by ``sitegen COMMAND`` with the site loaded::
+
+            @site.cli.command()
+            def stats():
+                click.echo(len(posts))
+        """
+        if self._cli is None:
+            from .commands import SiteCommands
+
+            self._cli = SiteCommands(self, name=self.import_name)
+        return self._cli
 
     # -- templates -----------------------------------------------------------
 
@@ -237,13 +290,9 @@ class Site:
             env = create_jinja_env(self)
             env.filters.update(self._template_filters)
             env.globals.update(self._template_globals)
+            env.tests.update(self._template_tests)
             self._jinja_env = env
         return self._jinja_env
-
-    def context_processor(self, function: F) -> F:
-        """Register a function whose dict is added to every template's context."""
-        self.context_processors.append(function)
-        return function
 
     def template_filter(self, name: str | None = None) -> Callable[[F], F]:
         """Register the decorated function as a Jinja filter."""
@@ -263,6 +312,17 @@ class Site:
             self._template_globals[name or function.__name__] = function
             if self._jinja_env is not None:
                 self._jinja_env.globals[name or function.__name__] = function
+            return function
+
+        return decorator
+
+    def template_test(self, name: str | None = None) -> Callable[[F], F]:
+        """Register the decorated function as a Jinja test (``{% if n is prime %}``)."""
+
+        def decorator(function: F) -> F:
+            self._template_tests[name or function.__name__] = function
+            if self._jinja_env is not None:
+                self._jinja_env.tests[name or function.__name__] = function
             return function
 
         return decorator
@@ -307,6 +367,19 @@ class Site:
             if folder is not None and folder.is_dir():
                 names.update(files_below(folder, self.outside_links))
         yield from sorted(names)
+
+    def static_file_urls(self) -> Iterator[tuple[str, str]]:
+        """The URL of every static file, the site's and each blueprint's, with the
+        folder it comes from."""
+        if self.static_folder is not None or self.theme is not None:
+            for filename in self.static_files():
+                yield f"{self.static_url_path}/{filename}", "a file in static/"
+        adapter = self.url_adapter()
+        for endpoint, blueprint in self.blueprint_static.items():
+            where = f"a file in the blueprint {blueprint.name!r}'s static folder"
+            for filename in blueprint.static_files(self.outside_links):
+                url = adapter.build(endpoint, {"filename": filename}, force_external=False)
+                yield normalize_url(self.local_path(url)), where
 
     def open_resource(self, resource: str, mode: str = "rb",
                       encoding: str | None = None) -> IO[Any]:
@@ -459,8 +532,19 @@ class Site:
         """Build the URL of ``endpoint``: the heart of ``url_for``."""
         return self.build_url_and_path(adapter, endpoint, values, external=external)[0]
 
+    def inject_url_defaults(self, endpoint: str, values: dict[str, Any]) -> None:
+        """Let the ``url_defaults`` functions fill in ``values``: the site's, then those
+        of the endpoint's blueprint and its parents (outermost first), as Flask's."""
+        scopes: list[str | None] = [None]
+        if "." in endpoint:
+            scopes += reversed(blueprint_scopes(endpoint.rpartition(".")[0]))
+        for scope in scopes:
+            for function in self.url_default_functions.get(scope, ()):
+                function(endpoint, values)
+
     def build_url_and_path(self, adapter: MapAdapter, endpoint: str, values: dict[str, Any],
-                           *, external: bool = False) -> tuple[str, str]:
+                           *, external: bool = False, method: str | None = None,
+                           scheme: str | None = None) -> tuple[str, str]:
         """The URL of ``endpoint`` and its canonical site-local path.
 
         Both are remembered per adapter: a navigation bar that calls
@@ -468,12 +552,13 @@ class Site:
         """
         # Keyword order is kept as written: another order is only a miss.
         try:
-            key = (id(adapter), endpoint, external, *values.items())
+            key = (id(adapter), endpoint, external, method, scheme, *values.items())
             built = self._built_urls.get(key)
         except TypeError:  # unhashable values (lists for repeated query args)
             key, built = None, None
         if built is None:
-            url = adapter.build(endpoint, values, force_external=external)
+            url = adapter.build(endpoint, values, method=method, url_scheme=scheme,
+                                force_external=external)
             built = (url, normalize_url(self.local_path(url)))
             if key is not None:
                 if len(self._built_urls) >= URL_MEMO_SIZE:  # a big site: start afresh
@@ -502,11 +587,13 @@ class Site:
 
     @contextmanager
     def app_context(self) -> Iterator[Site]:
-        """Make this the current site, so ``url_for`` works outside a view."""
-        token = _cv_site.set(self)
+        """Make this the current site (``current_app``, with a fresh ``g``), so
+        ``url_for`` works outside a view."""
+        token, g_token = _cv_site.set(self), _cv_g.set(Globals())
         try:
             yield self
         finally:
+            _cv_g.reset(g_token)
             _cv_site.reset(token)
 
     def wsgi_app(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
@@ -514,16 +601,17 @@ class Site:
         if not self._routes_frozen:  # whatever asks first, every route is there
             with self.app_context():
                 self.prepare()
-        request = Request(environ)
+        request = SiteRequest(environ)
         adapter = self._adapter(request.host, request.root_path or "/", request.scheme)
         record = environ.get(RECORD_KEY) or RenderRecord(request.path, str(self.root_path))
         tokens = (
             _cv_site.set(self), _cv_request.set(request),
-            _cv_adapter.set(adapter), _cv_record.set(record),
+            _cv_adapter.set(adapter), _cv_record.set(record), _cv_g.set(Globals()),
         )
         try:
             response = self.dispatch(request, adapter, record)
         finally:
+            _cv_g.reset(tokens[4])
             _cv_record.reset(tokens[3])
             _cv_adapter.reset(tokens[2])
             _cv_request.reset(tokens[1])
@@ -532,29 +620,81 @@ class Site:
 
     __call__ = wsgi_app
 
-    def dispatch(self, request: Request, adapter: MapAdapter,
+    def dispatch(self, request: SiteRequest, adapter: MapAdapter,
                  record: RenderRecord) -> Response:
-        """The response for ``request``: a view's, or an error handler's."""
+        """The response for ``request``, in Flask's order: match the URL; the
+        ``url_value_preprocessor`` functions, then ``before_request`` (a value one
+        returns is the answer), then the view; an error goes to its handler; the
+        ``after_request`` functions see the response; ``teardown_request`` runs last,
+        whatever happened.  An exception nobody handles fails the render."""
+        routing_error: HTTPException | None = None
         try:
             if request.environ.get(NOT_FOUND_KEY):
                 raise NotFound()
-            rule, args = self._match(adapter, request)
-            record.endpoint = rule.endpoint
-            view = self.view_functions.get(rule.endpoint)
-            if view is None:
-                raise SitegenError(f"The endpoint {rule.endpoint!r} has no view function.")
-            return self.make_response(view(**args), request.path)
+            request.url_rule, request.view_args = self._match(adapter, request)
+            record.endpoint = request.url_rule.endpoint
         except RequestRedirect as redirect:
             return redirect.get_response(request.environ)
         except HTTPException as error:
-            handler = self.error_handlers.get(error.code or 500)
-            if handler is None:
-                return error.get_response(request.environ)
-            if record.endpoint is None:  # no route matched: name the handler
-                record.endpoint = getattr(handler, "__name__", None)
-            return self.make_response(handler(error), request.path)
+            routing_error = error
+        failure: BaseException | None = None
+        try:
+            try:
+                rv = self._preprocess(request)
+                if rv is None:
+                    if routing_error is not None:
+                        raise routing_error
+                    rv = self._call_view(request)
+            except Exception as raised:
+                rv = self._handle(raised, request, record)
+            response = self.make_response(rv, request.path)
+            for scope in (*request.blueprints, None):
+                for function in reversed(self.after_request_funcs.get(scope, ())):
+                    response = _sync(function(response))
+            return response
+        except BaseException as failed:
+            failure = failed
+            raise
+        finally:
+            for scope in (*request.blueprints, None):
+                for function in reversed(self.teardown_request_funcs.get(scope, ())):
+                    _sync(function(failure))
 
-    def _match(self, adapter: MapAdapter, request: Request) -> tuple[Rule, dict[str, Any]]:
+    def _preprocess(self, request: SiteRequest) -> Any:
+        """The URL value preprocessors and ``before_request`` hooks: the site's, then
+        the blueprints' (outermost first); the first value a hook returns, or None."""
+        scopes = (None, *reversed(request.blueprints))
+        for scope in scopes:
+            for function in self.url_value_preprocessors.get(scope, ()):
+                function(request.endpoint, request.view_args)
+        for scope in scopes:
+            for function in self.before_request_funcs.get(scope, ()):
+                rv = _sync(function())
+                if rv is not None:
+                    return rv
+        return None
+
+    def _call_view(self, request: SiteRequest) -> Any:
+        view = self.view_functions.get(request.endpoint)  # type: ignore[arg-type]
+        if view is None:
+            raise SitegenError(f"The endpoint {request.endpoint!r} has no view function.")
+        return _sync(view(**(request.view_args or {})))
+
+    def _handle(self, error: Exception, request: SiteRequest, record: RenderRecord) -> Any:
+        """What the error handler for ``error`` answers; ``error`` itself (re-raised)
+        where none is registered and it is not an HTTP error."""
+        if isinstance(error, SitegenError):
+            raise error
+        handler = self.find_error_handler(error, request.blueprints)
+        if handler is None:
+            if isinstance(error, HTTPException):  # abort(404), a redirect: its own answer
+                return error.get_response(request.environ)
+            raise error
+        if record.endpoint is None:  # no route matched: name the handler
+            record.endpoint = getattr(handler, "__name__", None)
+        return _sync(handler(error))
+
+    def _match(self, adapter: MapAdapter, request: SiteRequest) -> tuple[Rule, dict[str, Any]]:
         """The rule for ``request``."""
         query = request.query_string.decode("latin-1")
         return adapter.match(request.path, request.method, return_rule=True,  # type: ignore[return-value]
@@ -565,7 +705,9 @@ class Site:
 
         A string or bytes gets the content type of the URL's extension
         (``/feed.xml`` is XML), or HTML where there is none; a dict or list
-        becomes JSON; a tuple adds a status and/or headers.
+        becomes JSON, byte for byte as Flask's ``jsonify`` writes it; a generator
+        runs to its end here, while the URL's context is there (as Flask's
+        ``stream_with_context``); a tuple adds a status and/or headers.
         """
         status: int | None = None
         headers: Any = None
@@ -585,8 +727,10 @@ class Site:
         elif isinstance(rv, (str, bytes)):
             response = Response(rv, mimetype=_mimetype_for(path))
         elif isinstance(rv, (dict, list)):
-            body = json.dumps(rv, ensure_ascii=False, separators=(",", ":"))
-            response = Response(body, mimetype="application/json")
+            response = self.json.response(rv)
+        elif isinstance(rv, Iterator):
+            body = b"".join(c.encode() if isinstance(c, str) else c for c in rv)
+            response = Response(body, mimetype=_mimetype_for(path))
         elif rv is None:
             raise TypeError("The view returned None; return a string or a response.")
         else:
@@ -601,6 +745,19 @@ class Site:
     def test_client(self) -> Client:
         """A Werkzeug test client for this site."""
         return Client(self)
+
+
+def _sync(value: Any) -> Any:
+    """``value``, or what it gives when it is awaited: async views, hooks and handlers
+    run to their end in the render that called them (Flask's ``ensure_sync``)."""
+    if inspect.isawaitable(value):
+        import asyncio
+
+        async def run() -> Any:
+            return await value
+
+        return asyncio.run(run())
+    return value
 
 
 def _is_file(folder: Path, filename: str) -> bool:

@@ -24,6 +24,24 @@ from .scaffold import starters
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def start_options(function: F) -> F:
+    """Where a crawl starts, besides the site's routes: all there is of a WSGI app."""
+    function = click.option(
+        "--urls", "url_file", type=click.File(encoding="utf-8"), metavar="FILE",
+        help="Start from each URL in FILE too (one a line; # starts a comment).",
+    )(function)
+    return click.option(
+        "--start", "start_urls", metavar="URL", multiple=True,
+        help="Start the crawl from URL too (repeatable; a WSGI app's default: /).",
+    )(function)
+
+
+def _start_urls(start: tuple[str, ...], url_file: Any) -> tuple[str, ...]:
+    listed = [] if url_file is None else [
+        line.split("#", 1)[0].strip() for line in url_file]
+    return tuple(start) + tuple(url for url in listed if url)
+
+
 def site_options(function: F) -> F:
     """The arguments every command that loads a site takes."""
     function = click.option(
@@ -47,10 +65,50 @@ def user_errors() -> Iterator[None]:
         sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class SitegenGroup(click.Group):
+    """sitegen's commands, then the site's own (``site.cli``), as ``flask`` finds an
+    app's: ``sitegen [--app SPEC] [-C SITE_DIR] COMMAND`` loads the site for a command
+    that is not sitegen's."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            return command
+        from .loading import load_site
+
+        try:
+            site = load_site(ctx.params.get("site_dir") or ".", ctx.params.get("site_app"))
+        except SitegenError as error:
+            raise click.UsageError(f"No such command {cmd_name!r} (and the site, whose own "
+                                   f"commands it might be, did not load: {error.message})",
+                                   ctx) from None
+        return site.cli.get_command(ctx, cmd_name) if site._cli is not None else None
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """sitegen's commands, and the site's where one loads in the folder (``--help``)."""
+        from .loading import load_site
+
+        names = list(super().list_commands(ctx))
+        try:
+            site = load_site(ctx.params.get("site_dir") or ".", ctx.params.get("site_app"))
+        except SitegenError:
+            return names
+        if site._cli is not None:
+            names += [n for n in site.cli.list_commands(ctx) if n not in names]
+        return names
+
+
+@click.group(cls=SitegenGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version=__version__, prog_name="sitegen")
+# Eager, so that ``sitegen -C SITE --help`` lists that site's commands.
+@click.option("--app", "site_app", metavar="MODULE_OR_FILE[:NAME]", envvar="SITEGEN_APP",
+              is_eager=True,
+              help="The app whose own commands (site.cli) to offer (default: app.py).")
+@click.option("-C", "--site-dir", type=click.Path(exists=True, file_okay=False),
+              is_eager=True,
+              help="The site folder whose own commands to offer (default: .).")
 @click.pass_context
-def main(context: click.Context) -> None:
+def main(context: click.Context, site_app: str | None, site_dir: str | None) -> None:
     """Build Flask-style sites into static files."""
     if os.environ.get("NO_COLOR"):  # https://no-color.org: any value but empty
         context.color = False
@@ -78,10 +136,11 @@ def main(context: click.Context) -> None:
 @click.option("--executor", metavar="ADDRESS", envvar="SITEGEN_EXECUTOR",
               help="Render on Dask: 'local' for a LocalCluster, or a scheduler's address "
                    "(tcp://host:8786).")
+@start_options
 def build(site_dir: Path, app_spec: str | None, output: Path | None, base_url: str | None,
           strict: bool, quiet: bool, drafts: bool, future: bool, clean: bool,
           report_file: Path | None, explain_urls: tuple[str, ...], jobs: int | None,
-          executor: str | None) -> None:
+          executor: str | None, start_urls: tuple[str, ...], url_file: Any) -> None:
     """Render every URL of the site into OUTPUT; only what changed since the last build."""
     from .pipeline import SiteSpec
     from .pipeline import build as build_site
@@ -89,7 +148,7 @@ def build(site_dir: Path, app_spec: str | None, output: Path | None, base_url: s
 
     with user_errors(), _interruptible():
         spec = SiteSpec.for_build(site_dir, app_spec, base_url=base_url, drafts=drafts,
-                                  future=future)
+                                  future=future, start_urls=_start_urls(start_urls, url_file))
         progress = None if quiet or not sys.stderr.isatty() else _Progress()
         result = build_site(spec, output, strict=strict, clean=clean, progress=progress,
                             on_wait=None if quiet else _waiting, explain=explain_urls,
@@ -152,7 +211,9 @@ def new(folder: Path, starter: str) -> None:
 
 @main.command(short_help="List the endpoints, their rules and the URLs each produced.")
 @site_options
-def routes(site_dir: Path, app_spec: str | None) -> None:
+@start_options
+def routes(site_dir: Path, app_spec: str | None, start_urls: tuple[str, ...],
+           url_file: Any) -> None:
     """List every endpoint with its rules and how many URLs it produced; then the
     routes sitegen adds by itself (static files, content media, aliases)."""
     from .loading import load_site
@@ -160,6 +221,9 @@ def routes(site_dir: Path, app_spec: str | None) -> None:
 
     with user_errors():
         site = load_site(site_dir, app_spec)
+        start = _start_urls(start_urls, url_file)
+        if start:
+            site.config["START_URLS"] = start
         rendered = render_all(site)
     produced: dict[str, int] = {}
     for item in rendered.values():

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
+import errno
+import json
 import os
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -86,28 +87,112 @@ class Config(dict):  # type: ignore[type-arg]
             return value_digest(dict(super().items()))
         return value_digest(super().get(key, _MISSING))
 
-    def from_mapping(self, mapping: Mapping[str, Any] | None = None, **values: Any) -> None:
+    def from_mapping(self, mapping: Mapping[str, Any] | None = None, **values: Any) -> bool:
         """Take the upper-case keys of ``mapping`` and ``values``, as Flask's."""
         for key, value in {**(mapping or {}), **values}.items():
             if key.isupper():
                 self[key] = value
+        return True
 
     def from_object(self, obj: object | str) -> None:
-        """Take the upper-case attributes of ``obj`` (or of the module it names)."""
+        """Take the upper-case attributes of ``obj``, or of what the string names: a
+        module (``"settings"``) or an object in one (``"pkg.config.Production"`` or
+        ``"pkg.config:Production"``), as Flask's."""
         if isinstance(obj, str):
-            obj = importlib.import_module(obj)
-        self.from_mapping({key: getattr(obj, key) for key in dir(obj)})
+            from werkzeug.utils import ImportStringError, import_string
 
-    def from_pyfile(self, filename: str | os.PathLike[str]) -> None:
+            try:
+                obj = import_string(obj)
+            except ImportStringError as error:
+                raise SitegenError(f"config.from_object({obj!r}): {error.exception}",
+                                   hint="name a module, or a class or object in one, "
+                                        "that imports") from None
+        self.from_mapping({key: getattr(obj, key) for key in dir(obj) if key.isupper()})
+
+    def from_envvar(self, variable_name: str, silent: bool = False) -> bool:
+        """``from_pyfile`` of the file the environment variable names; with ``silent``,
+        an unset variable or missing file is ``False`` rather than an error."""
+        filename = os.environ.get(variable_name)
+        if not filename:
+            if silent:
+                return False
+            raise SitegenError(
+                f"The environment variable {variable_name!r} is not set, so no "
+                "configuration file could be read.",
+                hint=f"set {variable_name} to the path of a config file, or pass "
+                     "silent=True",
+            )
+        return self.from_pyfile(filename, silent=silent)
+
+    def from_file(self, filename: str | os.PathLike[str], load: Callable[[Any], Any],
+                  silent: bool = False, text: bool = True) -> bool:
+        """Take the upper-case keys of a file ``load`` reads (``json.load``,
+        ``tomllib.load`` with ``text=False``), relative to the site's folder."""
+        path = Path(self.root_path, filename)
+        try:
+            with open(path, "r" if text else "rb") as file:
+                data = load(file)
+        except OSError as error:
+            if silent and error.errno in (errno.ENOENT, errno.EISDIR):
+                return False
+            raise SitegenError(f"config.from_file: cannot read {path}: {error.strerror}.",
+                               hint="create the file, or fix its name") from None
+        except Exception as error:
+            raise SitegenError(f"{path}: {type(error).__name__}: {error}",
+                               hint="fix the config file") from None
+        return self.from_mapping(data)
+
+    def from_prefixed_env(self, prefix: str = "SITEGEN", *,
+                          loads: Callable[[str], Any] = json.loads) -> bool:
+        """Take every environment variable ``PREFIX_KEY`` as ``config["KEY"]``, its
+        value parsed by ``loads`` where it parses (``"true"`` is ``True``); ``A__B``
+        sets ``config["A"]["B"]``.  Flask's, with sitegen's prefix."""
+        prefix = f"{prefix}_"
+        for name in sorted(os.environ):
+            if not name.startswith(prefix):
+                continue
+            value: Any = os.environ[name]
+            try:
+                value = loads(value)
+            except Exception:
+                pass  # kept as the string it is
+            key = name[len(prefix):]
+            if "__" not in key:
+                self[key] = value
+                continue
+            current: dict[str, Any] = self
+            *parents, last = key.split("__")
+            for part in parents:
+                if not dict.__contains__(current, part):
+                    current[part] = {}
+                current = dict.__getitem__(current, part)
+            current[last] = value
+        return True
+
+    def get_namespace(self, namespace: str, lowercase: bool = True,
+                      trim_namespace: bool = True) -> dict[str, Any]:
+        """The keys that start with ``namespace`` (``"FEED_"``) as a dict, as Flask's."""
+        found: dict[str, Any] = {}
+        for key, value in self.items():
+            if not key.startswith(namespace):
+                continue
+            key = key[len(namespace):] if trim_namespace else key
+            found[key.lower() if lowercase else key] = value
+        return found
+
+    def from_pyfile(self, filename: str | os.PathLike[str], silent: bool = False) -> bool:
         """Run a Python file and take its upper-case names; relative to the site's folder.
 
         A file that is missing or fails to run is a :class:`SitegenError`
-        naming it, as a broken template would be.
+        naming it, as a broken template would be; with ``silent``, a missing
+        file is ``False`` instead.
         """
         path = Path(self.root_path, filename)
         try:
             source = path.read_text(encoding="utf-8")
         except OSError as error:
+            if silent and error.errno in (errno.ENOENT, errno.EISDIR, errno.ENOTDIR):
+                return False
             raise SitegenError(f"config.from_pyfile: cannot read {path}: {error.strerror}.",
                                hint="create the file, or fix its name") from None
         namespace: dict[str, Any] = {"__file__": str(path)}
@@ -118,7 +203,7 @@ class Config(dict):  # type: ignore[type-arg]
             where = f"{path}:{line}" if line else str(path)
             raise SitegenError(f"{where}: {type(error).__name__}: {error}",
                                hint="fix the config file") from None
-        self.from_mapping(namespace)
+        return self.from_mapping(namespace)
 
 
 def _note(key: str) -> None:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
-from .context import current_record, request
+from .context import current_record, g, request
 from .slugs import slugify
 from .undefined import WarningUndefined
 
@@ -34,9 +34,9 @@ if TYPE_CHECKING:
 class RecordingEnvironment(jinja2.Environment):
     """A Jinja environment that notes each template a render loads."""
 
-    #: With a theme, the site's own template folder: a file written there later
-    #: replaces the theme's template of that name, so a render that used the
-    #: theme's depends on that file's absence too.
+    #: With a theme or blueprints, the site's own template folder: a file written
+    #: there later replaces the theme's (or a blueprint's) template of that name,
+    #: so a render that used theirs depends on that file's absence too.
     own_templates: str | None = None
 
     def get_template(self, name: str | jinja2.Template, parent: str | None = None,
@@ -82,6 +82,7 @@ class RecordingEnvironment(jinja2.Environment):
 def create_jinja_env(site: Site) -> RecordingEnvironment:
     """The Jinja environment for ``site``: loader, autoescape, cache, globals."""
     from .helpers import url_for
+    from .sessions import get_flashed_messages, session
 
     cache_dir = site.cache_path("jinja")
     try:
@@ -91,9 +92,15 @@ def create_jinja_env(site: Site) -> RecordingEnvironment:
         bytecode_cache = None
     own = jinja2.FileSystemLoader(site.template_folder)
     loader: jinja2.BaseLoader = own
-    if site.theme is not None:  # the site's templates first, then the theme's
+    # The site's templates first, then each blueprint's (as Flask's), then the theme's.
+    loaders: list[jinja2.BaseLoader] = [own] + [
+        jinja2.FileSystemLoader(b.template_folder) for b in site.iter_blueprints()
+        if b.template_folder is not None]
+    if site.theme is not None:
         theme = jinja2.FileSystemLoader(site.theme.template_folder)
-        loader = jinja2.ChoiceLoader([own, theme, jinja2.PrefixLoader({"theme": theme})])
+        loaders += [theme, jinja2.PrefixLoader({"theme": theme})]
+    if len(loaders) > 1:
+        loader = jinja2.ChoiceLoader(loaders)
     env = RecordingEnvironment(
         loader=loader,
         autoescape=jinja2.select_autoescape(["html", "htm", "xml"]),
@@ -101,9 +108,10 @@ def create_jinja_env(site: Site) -> RecordingEnvironment:
         auto_reload=site.auto_reload,
         undefined=WarningUndefined,
     )
-    if site.theme is not None:
+    if len(loaders) > 1:  # a template of the site's own name would come first
         env.own_templates = str(site.template_folder)
-    env.globals.update(url_for=url_for, config=site.config, request=request)
+    env.globals.update(url_for=url_for, config=site.config, request=request, g=g,
+                       session=session, get_flashed_messages=get_flashed_messages)
     env.filters["slugify"] = slugify
     return env
 

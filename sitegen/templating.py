@@ -20,8 +20,9 @@ def render_template(template_name_or_list: str | jinja2.Template | list[str],
                     **context: Any) -> str:
     """Render a template from ``templates/`` with ``context``, as Flask's.
 
-    The site's context processors run first; their values can be
-    overridden by ``context``.
+    The context processors run first (the site's, then the blueprint's);
+    their values can be overridden by ``context``.  Templates are looked up
+    in the site's folder, then each blueprint's, then the theme's.
     """
     site = current_site()
     template = site.jinja_env.get_or_select_template(template_name_or_list)
@@ -36,8 +37,15 @@ def render_template_string(source: str, **context: Any) -> str:
 
 
 def _context(site: Site, context: dict[str, Any]) -> dict[str, Any]:
+    """``context`` over the context processors' values: the site's, then those of the
+    request's blueprint and its parents (outermost first), as Flask's."""
+    from .context import _cv_request
+
+    request = _cv_request.get(None)
+    scopes = (None, *reversed(request.blueprints)) if request is not None else (None,)
     values: dict[str, Any] = {}
-    for processor in site.context_processors:
-        values.update(processor())
+    for scope in scopes:
+        for processor in site.template_context_processors.get(scope, ()):
+            values.update(processor())
     values.update(context)
     return values

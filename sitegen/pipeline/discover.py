@@ -1,9 +1,13 @@
 """Which URLs the site has: the four routes of discovery.
 
-1. every GET rule without arguments, and every file under ``static/``;
+1. every GET rule without arguments, and every file under ``static/`` (the
+   site's and each blueprint's);
 2. the registered generators;
 3. every ``url_for`` call made while a page renders;
-4. every internal link in rendered HTML and CSS.
+4. every internal link in rendered HTML and CSS;
+
+and the start URLs of ``config["START_URLS"]`` (``--start``, ``--urls FILE``),
+from which a WSGI app with no URL map is crawled.
 
 Routes 3 and 4 arrive with each rendered page (its record's ``links``),
 so discovery costs one set lookup per link: it grows with the number of
@@ -60,8 +64,7 @@ def seed_urls(site: Site) -> Iterator[tuple[str, str]]:
             continue
         url = adapter.build(rule.endpoint, {}, force_external=False)
         yield normalize_url(site.local_path(url)), f"the route {rule.rule}"
-    for filename in site.static_files():
-        yield f"{site.static_url_path}/{filename}", "a file in static/"
+    yield from site.static_file_urls()
     for endpoint in sorted(site.generators):
         for function in site.generators[endpoint]:
             name = getattr(function, "__name__", repr(function))
@@ -69,6 +72,8 @@ def seed_urls(site: Site) -> Iterator[tuple[str, str]]:
                 yield url, f"the generator {name}()"
     if 404 in site.error_handlers:
         yield NOT_FOUND_PAGE, "the 404 error handler"
+    for url in site.config.get("START_URLS") or ():
+        yield normalize_url(site.local_path(url)), "a start URL (--start, --urls)"
 
 
 def _generated(site: Site, adapter: Any, endpoint: str, function: Any) -> Iterator[str]:

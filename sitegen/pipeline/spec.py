@@ -42,10 +42,13 @@ class SiteSpec:
     @classmethod
     def for_build(cls, site_dir: str | os.PathLike[str], app: str | None = None, *,
                   base_url: str | None = None, drafts: bool = False,
-                  future: bool = False) -> SiteSpec:
+                  future: bool = False, start_urls: tuple[str, ...] = ()) -> SiteSpec:
         """The spec of a build with the CLI's options; the build's time is now
-        (or ``SOURCE_DATE_EPOCH``)."""
+        (or ``SOURCE_DATE_EPOCH``).  ``start_urls`` are crawled from, besides what
+        the site's routes give (all there is of a plain WSGI app)."""
         overrides: list[tuple[str, Any]] = []
+        if start_urls:
+            overrides.append(("START_URLS", tuple(start_urls)))
         if base_url:
             overrides.append(("BASE_URL", base_url))
         if drafts:

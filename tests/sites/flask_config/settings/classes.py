@@ -1,0 +1,4 @@
+class Production:
+    TITLE = "from a class"
+    COLOUR = "blue"
+    lower_case = "ignored"
