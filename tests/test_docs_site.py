@@ -10,8 +10,9 @@ from urllib.parse import unquote, urlsplit
 import html5lib
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-CHAPTERS = ["quickstart", "app", "templates", "build", "content", "markdown-engines", "feeds",
-            "serve", "themes", "deploy", "cli", "config"]
+CHAPTERS = ["quickstart", "tutorial", "app", "templates", "build", "content", "blogs", "wikis",
+            "markdown-engines", "feeds", "serve", "themes", "deploy", "cli", "config",
+            "troubleshooting", "pelican", "api", "changelog"]
 
 
 def test_the_guide_builds_strictly_with_every_chapter(cli, tmp_path):
@@ -64,3 +65,33 @@ def test_every_link_in_the_guide_resolves_from_the_file_system(cli, tmp_path):
                         broken.append(f"{file.relative_to(output)}: {value} (no such id)")
     assert checked > 100
     assert broken == []
+
+
+def test_the_api_reference_is_the_public_apis_own_docstrings(cli, tmp_path):
+    import inspect
+
+    from markupsafe import escape
+
+    import sitegen
+
+    output = tmp_path / "guide"
+    assert cli("build", DOCS, "-o", output).exit_code == 0
+    reference = (output / "api/index.html").read_text()
+    assert '<h4 id="Site.route"><code>Site.route(rule: str' in reference  # no self
+    assert str(escape(inspect.getdoc(sitegen.Site.route).split("``")[0])) in reference
+    for name in sitegen.__all__:
+        assert f'id="{name}"' in reference, name
+    for name in ("Site.pages", "Site.generator", "Pages.by_tag", "Page.backlinks", "atom_feed",
+                 "rss_feed", "add_sitemap", "search_index", "build"):
+        assert f'id="{name}"' in reference, name
+    assert "<pre><code>site = Site(__name__)" in reference  # a docstring's :: example
+
+
+def test_the_changelog_page_is_the_changelog_file(cli, tmp_path):
+    output = tmp_path / "guide"
+    assert cli("build", DOCS, "-o", output).exit_code == 0
+    page = (output / "changelog/index.html").read_text()
+    changelog = (DOCS.parent / "CHANGELOG.md").read_text()
+    headings = [line.lstrip("#").strip() for line in changelog.splitlines()
+                if line.startswith("## ")]
+    assert headings and all(heading in page for heading in headings)
