@@ -1,6 +1,7 @@
 # `make build` builds example_site; `make test` runs every test.
 # Each creates .venv and installs what it needs on a bare machine: building
-# needs sitegen alone, testing adds the test tools (the `test` extra).
+# needs sitegen with the math and diagrams extras (the example shows both),
+# testing adds the test tools (the `test` extra).
 
 PYTHON ?= python3
 VENV := .venv
@@ -39,7 +40,7 @@ $(VENV_STAMP): pyproject.toml
 	touch $@
 
 $(STAMP): $(VENV_STAMP)
-	$(PIP) -e .
+	$(PIP) -e '.[math,diagrams]'
 	touch $@
 
 $(TEST_STAMP): $(VENV_STAMP)

@@ -63,7 +63,7 @@ TARGET_MS = 0.1
 class EscapingHighlighter(Highlighter):
     """Writes code blocks escaped, unhighlighted: parse time without Pygments."""
 
-    def highlight(self, code: str, language: str) -> str:
+    def highlight(self, code: str, language: str, lines: tuple[int, ...] = ()) -> str:
         return f"<pre><code>{html.escape(code)}</code></pre>\n"
 
 

@@ -231,7 +231,7 @@ def test_the_wiki_index_lists_every_page_by_folder(example_build):
     assert sections == {
         "General": ["Glossary", "Start here"],
         "Python": ["Packaging", "Testing with pytest", "Virtual environments"],
-        "Tools": ["Git", "Make"],
+        "Tools": ["Git", "Make", "Markdown notes"],
         "Web": ["HTTP caching", "Static hosting"],
     }
 

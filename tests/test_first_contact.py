@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 APP = """\
 from sitegen import Site, render_template_string
 
@@ -18,8 +16,6 @@ def page(path):
 """
 
 
-@pytest.mark.xfail(strict=True, reason="the wiki-link parser reads a link on one line only; "
-                   "a link split across lines is left as raw text without a warning")
 def test_a_wiki_link_split_across_two_lines_links_or_warns(cli, tmp_path):
     site = tmp_path / "site"
     (site / "content").mkdir(parents=True)

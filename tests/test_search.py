@@ -64,7 +64,7 @@ def test_the_example_index_covers_every_published_page(example_build):
     index = json.loads((output / "search.json").read_text(encoding="utf-8"))
     assert all(set(entry) == {"title", "url", "headings", "text"} for entry in index)
     urls = [entry["url"] for entry in index]
-    assert len(urls) == len(set(urls)) == 10 + 9  # the posts and the wiki pages
+    assert len(urls) == len(set(urls)) == 10 + 10  # the posts and the wiki pages
     assert "/blog/notes-on-type-hints/" not in urls  # the draft
     parser = html5lib.HTMLParser(namespaceHTMLElements=False)
     for entry in index:

@@ -10,7 +10,7 @@
 
 The pipeline, one module per step: ``source`` reads a file and its front
 matter, ``markup`` parses the Markdown once, with Python-Markdown
-(``extension``) or the compiled engine (``commonmark``), ``alerts`` and
+(``extension``) or the compiled engine (``commonmark``), ``callouts``, ``syntax`` and
 ``highlighting`` serving both; ``cache`` keeps parses on disk, ``links``
 resolves links between pages, ``page`` and ``collection`` are what views and
 templates use, ``routes`` gives pages and their files URLs, ``highlight``

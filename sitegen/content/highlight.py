@@ -29,11 +29,15 @@ def register(site: Site) -> None:
     """Add the stylesheet route, unless the site has its own ``highlight_css``.
 
     It is built only where a page links it, so a site that styles code its
-    own way gets no stray stylesheet.
+    own way gets no stray stylesheet.  Mermaid's script, which pages with a
+    diagram load, is served the same way (see ``diagrams.py``).
     """
+    from . import diagrams
+
     if ENDPOINT not in site.view_functions:
         site.add_url_rule(RULE, ENDPOINT, highlight_css)
         site.optional_endpoints.add(ENDPOINT)
+    diagrams.register(site)
 
 
 def highlight_css() -> str:

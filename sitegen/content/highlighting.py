@@ -46,12 +46,15 @@ class Highlighter:
         #: Set by the site's content once its cache folder is known; ``None``: no cache.
         self.store: HighlightStore | None = None
         self._lexers: dict[str, Lexer] = {}
-        self._formatter: HtmlFormatter | None = None
+        self._formatters: dict[tuple[int, ...], HtmlFormatter] = {}
 
-    def highlight(self, code: str, language: str) -> str:
-        """``code`` in ``language`` (a Pygments alias; unknown or empty: plain text)."""
-        return self.cached(("pygments", language, self.css_class, code),
-                           lambda: self._pygments(code, language))
+    def highlight(self, code: str, language: str, lines: tuple[int, ...] = ()) -> str:
+        """``code`` in ``language`` (a Pygments alias; unknown or empty: plain text),
+        with ``lines`` (counted from 1) highlighted as ``codehilite``'s ``hl_lines``."""
+        parts = ("pygments", language, self.css_class, code, *((lines,) if lines else ()))
+        found = self.cached(parts, lambda: self._pygments(code, language, lines))
+        assert found is not None  # Pygments always writes a block
+        return found
 
     def cached(self, parts: Any, compute: Callable[[], str | None]) -> str | None:
         """The HTML stored under ``parts``, else ``compute()``'s (then stored).
@@ -69,10 +72,10 @@ class Highlighter:
                 store.store(key, found)
         return found
 
-    def _pygments(self, code: str, language: str) -> str:
+    def _pygments(self, code: str, language: str, lines: tuple[int, ...]) -> str:
         from pygments import highlight
 
-        return highlight(code.strip("\n"), self._lexer(language), self._html_formatter())
+        return highlight(code.strip("\n"), self._lexer(language), self._html_formatter(lines))
 
     def _lexer(self, language: str) -> Lexer:
         lexer = self._lexers.get(language)
@@ -87,9 +90,11 @@ class Highlighter:
             self._lexers[language] = lexer
         return lexer
 
-    def _html_formatter(self) -> HtmlFormatter:
-        if self._formatter is None:
+    def _html_formatter(self, lines: tuple[int, ...]) -> HtmlFormatter:
+        formatter = self._formatters.get(lines)
+        if formatter is None:
             from pygments.formatters import HtmlFormatter
 
-            self._formatter = HtmlFormatter(cssclass=self.css_class, wrapcode=True)
-        return self._formatter
+            formatter = self._formatters[lines] = HtmlFormatter(
+                cssclass=self.css_class, wrapcode=True, hl_lines=list(lines))
+        return formatter

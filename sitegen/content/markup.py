@@ -27,6 +27,7 @@ from ..errors import SitegenError
 from ..fingerprint import stable_repr
 from .highlighting import Highlighter
 from .refs import REF_MARK, Heading, Ref
+from .syntax import has_diagram_script, has_math_renderer, strip_comments
 
 if TYPE_CHECKING:
     from markdown import Markdown
@@ -68,6 +69,13 @@ class Parsed:
     headings: tuple[Heading, ...]
     text: str
     refs: tuple[Ref, ...]
+    #: Inline ``#tags`` (``area/topic``, without the ``#``), deduplicated, in order.
+    tags: tuple[str, ...] = ()
+    #: The ids of the blocks marked ``^block-id``, in order.
+    blocks: tuple[str, ...] = ()
+    #: What the page needs its layout to load: ``"mermaid"`` for a diagram, and
+    #: ``"math"`` where it has math (MathML, which browsers draw themselves).
+    needs: tuple[str, ...] = ()
 
     @cached_property
     def word_count(self) -> int:
@@ -82,7 +90,8 @@ class Parsed:
         return {
             "html": self.html, "summary": self.summary, "toc": self.toc,
             "headings": [list(h) for h in self.headings], "text": self.text,
-            "refs": [list(r) for r in self.refs],
+            "refs": [list(r) for r in self.refs], "tags": list(self.tags),
+            "blocks": list(self.blocks), "needs": list(self.needs),
         }
 
     @classmethod
@@ -90,7 +99,8 @@ class Parsed:
         return cls(
             data["html"], data["summary"], data["toc"],
             tuple(Heading(*h) for h in data["headings"]), data["text"],
-            tuple(Ref(*r) for r in data["refs"]),
+            tuple(Ref(*r) for r in data["refs"]), tuple(data["tags"]),
+            tuple(data["blocks"]), tuple(data["needs"]),
         )
 
 
@@ -103,6 +113,13 @@ class Renderer(Protocol):
     highlighter: Highlighter
 
     def parse(self, body: str) -> Parsed: ...
+
+
+def syntax_version() -> list[object]:
+    """What both engines' parses depend on beyond their configuration: the shape of
+    :class:`Parsed` (bumped when it changes, so no older parse is served) and
+    whether math and diagrams render (installing an extra re-parses the pages)."""
+    return ["parsed-2", has_math_renderer(), has_diagram_script()]
 
 
 def renderer_for(config: Mapping[str, Any]) -> Renderer:
@@ -133,7 +150,7 @@ class MarkdownRenderer:
         self._extension: Any = None
         self._md: Markdown | None = None
         self._lock = threading.Lock()
-        self.fingerprint = stable_repr(["markdown", self._extensions, merged])
+        self.fingerprint = stable_repr(["markdown", self._extensions, merged, *syntax_version()])
         self.highlighter = Highlighter()
 
     @classmethod
@@ -148,6 +165,7 @@ class MarkdownRenderer:
         """Parse one page body."""
         if REF_MARK in body:
             body = body.replace(REF_MARK, "")
+        body = strip_comments(body)
         with self._lock:
             md = self._markdown().reset()
             ext = self._extension
@@ -157,7 +175,8 @@ class MarkdownRenderer:
                 summary = processor.run(summary)
             toc = getattr(md, "toc", "") if getattr(md, "toc_tokens", None) else ""
             return Parsed(html, summary.strip(), toc, tuple(ext.headings), ext.text,
-                          tuple(ext.refs))
+                          tuple(ext.refs), tuple(dict.fromkeys(ext.tags)), tuple(ext.blocks),
+                          tuple(sorted(ext.needs)))
 
 
     def _markdown(self) -> Markdown:

@@ -25,7 +25,7 @@
 
   // -- copy buttons ----------------------------------------------------------
   if (navigator.clipboard) {
-    for (const pre of document.querySelectorAll("main pre")) {
+    for (const pre of document.querySelectorAll("main pre:not(.mermaid)")) {
       const button = document.createElement("button");
       button.type = "button";
       button.className = "copy-button";
@@ -161,4 +161,12 @@
     input.value = asked;
     show();
   }
+})();
+
+// Diagrams: Mermaid's script is on the page only where a page has one (page.needs).
+(() => {
+  if (!window.mermaid) return;
+  const chosen = document.documentElement.dataset.theme;
+  const dark = chosen ? chosen === "dark" : matchMedia("(prefers-color-scheme: dark)").matches;
+  window.mermaid.initialize({ startOnLoad: true, theme: dark ? "dark" : "default" });
 })();
