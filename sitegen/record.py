@@ -41,7 +41,8 @@ KINDS = (TEMPLATE, FILE, FOLDER, CONFIG, PAGE, LISTING, MANIFEST)
 #: code and settings, which every record depends on through the state's header).  The
 #: others (``neighbours``, ``visible``, ``future``, ``backlinks``) depend on other pages
 #: or the clock.
-INTRINSIC_FIELDS = frozenset({"title", "slug", "date", "body", "summary", "url", "meta"})
+INTRINSIC_FIELDS = frozenset({"title", "slug", "date", "body", "summary", "url", "meta",
+                              "tags"})
 
 
 class Fact(NamedTuple):

@@ -163,7 +163,7 @@ def test_routes_counts_an_endpoints_urls_once_and_sets_sitegens_own_apart(copy_s
         ["post.alias", "GET", "/2024/hello.html", "2", "aliases", "of", "pages", "in",
          "content/posts"],
         ["GET", "/old/hello/"],
-        ["post.media", "GET", "/content/posts/<path:filename>", "2", "files", "linked", "from",
+        ["post.media", "GET", "/content/posts/<file:filename>", "2", "files", "linked", "from",
          "content/posts"],
     ]
     assert "files linked from content/posts" in builtin

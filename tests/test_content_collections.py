@@ -160,7 +160,7 @@ def test_renders_record_the_fields_and_queries_they_use(copy_site):
     hello = rendered["/blog/hello-world/"].record.facts
     assert Fact(LISTING, "content/posts", "get hello-world") in hello
     assert {Fact(PAGE, hello_md, field) for field in ("title", "body", "neighbours",
-                                                      "meta.tags", "summary")} <= hello
+                                                      "tags", "summary")} <= hello
     assert Fact(PAGE, "content/posts/second-post.md", "url") in hello  # a page it links to
     index = rendered["/"].record.facts
     # The home page lists the collection and shows titles and URLs, never a body.

@@ -118,10 +118,14 @@ def test_a_missing_embed_fails_a_strict_build_and_keeps_the_output(
     assert read_tree(out) == before
 
 
-def test_a_note_embed_links_to_the_page_and_counts_as_a_backlink(embeds):
+def test_a_note_embed_shows_the_section_links_to_it_and_counts_as_a_backlink(embeds):
     out = embeds[0]
-    link = find(content(out / "wiki/Home/index.html"), ".//a[@class='wikilink embed']")
-    assert (link.get("href"), text(link)) == ("/wiki/Architecture/#layers", "Architecture > Layers")
+    embed = find(content(out / "wiki/Home/index.html"), ".//div[@class='transclusion']")
+    assert embed.get("data-source") == "/wiki/Architecture/#layers"
+    assert find(embed, "h2").get("id") == "embed-1-layers"
+    source = find(embed, ".//p[@class='transclusion-source']/a")
+    assert (source.get("href"), text(source)) == ("/wiki/Architecture/#layers",
+                                                  "Architecture › Layers")
     backlinks = find(parse(out / "wiki/Architecture/index.html"), ".//ul[@class='backlinks']")
     assert [a.get("href") for a in backlinks.iter("a")] == ["/wiki/Home/"]
 

@@ -44,7 +44,7 @@ BROKEN = {
     ),
     "two files for one page": (
         {"content/posts/twice.md": "One.\n", "content/posts/twice.markdown": "Two.\n"},
-        "content/posts/twice.md: is the same page as twice.markdown (both are twice)",
+        "content/posts/twice.md: is the same page as content/posts/twice.markdown (both are twice)",
     ),
     "a date that is not one": (
         {"content/posts/bad.md": "---\ntitle: ok\ndate: next tuesday\n---\nBody.\n"},

@@ -23,6 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 from sitegen.cli import main
+from sitegen.content import sourceindex
 
 EXAMPLE_SITE = Path(__file__).parent.parent / "example_site"
 IGNORED = shutil.ignore_patterns("build", ".sitegen-cache", "__pycache__")
@@ -315,7 +316,7 @@ def test_a_source_index_of_the_right_format_with_values_of_another_shape_gives_a
     key = post.relative_to(site.root).as_posix()
 
     def damage(data: list[Any]) -> None:
-        assert data[0] == 1 and key in data[2]  # (FORMAT, written, {path: entry})
+        assert data[0] == sourceindex.FORMAT and key in data[2]  # (FORMAT, written, {path: entry})
         entry = list(data[2][key])
         change(entry)
         data[2] = {**data[2], key: tuple(entry)}

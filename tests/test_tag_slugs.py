@@ -63,3 +63,15 @@ def test_a_tag_without_letters_or_digits_is_an_error(copy_site, cli, tmp_path):
     result = cli("build", site, "-o", tmp_path / "out")
     assert result.exit_code == 1
     assert "error: content/posts/third.md: the tag '++' has no letter or digit" in result.stderr
+
+
+def test_a_tag_resolved_by_its_name_or_its_slug_is_the_tag_with_its_slug(copy_site):
+    from sitegen.loading import load_site
+
+    site = load_site(copy_site("tag_slugs"))
+    posts = next(iter(site.extensions["content"].collections))
+    tags = posts.by_tag()
+    for key in ("Web Dev", "web-dev"):
+        tag = tags.resolve(key)
+        assert (str(tag), tag.slug) == ("Web Dev", "web-dev")
+    assert tags.resolve("no-such-tag") == "no-such-tag"

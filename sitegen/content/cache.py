@@ -34,7 +34,7 @@ from ..fingerprint import library_versions
 from .markup import Parsed
 
 #: Bump when the shape of a cached parse changes.
-FORMAT = "3"
+FORMAT = "4"
 FILENAME = "parses.sqlite3"
 
 

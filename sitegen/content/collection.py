@@ -35,7 +35,7 @@ from ..files import escapes
 from ..fingerprint import digest, value_digest
 from ..helpers import abort
 from ..record import LISTING, Fact
-from .page import Page, Tag, attribute_or_meta, tags_of
+from .page import Page, Tag, attribute_or_meta, categories_of, page_tags
 from .pagination import Paginator
 from .registry import content_of
 from .routes import CollectionRoutes
@@ -53,10 +53,12 @@ class GroupIndex(dict):  # type: ignore[type-arg]
     of a query (a filtered set) notes nothing itself: the query did.
     """
 
-    def __init__(self, items: Any, owner: str | None, group: str) -> None:
+    def __init__(self, items: Any, owner: str | None, group: str,
+                 plural: str | None = None) -> None:
         super().__init__(items)
         self._owner = owner
         self._group = group
+        self._plural = plural or f"{group}s"
 
     def _note(self, detail: str) -> None:
         record = current_record()
@@ -76,23 +78,23 @@ class GroupIndex(dict):  # type: ignore[type-arg]
         return super().__contains__(key)
 
     def __iter__(self) -> Iterator[Any]:
-        self._note(f"{self._group}s")
+        self._note(self._plural)
         return super().__iter__()
 
     def __len__(self) -> int:
-        self._note(f"{self._group}s")
+        self._note(self._plural)
         return super().__len__()
 
     def keys(self) -> Any:
-        self._note(f"{self._group}s")
+        self._note(self._plural)
         return super().keys()
 
     def values(self) -> Any:
-        self._note(f"{self._group}s")
+        self._note(self._plural)
         return super().values()
 
     def items(self) -> Any:
-        self._note(f"{self._group}s")
+        self._note(self._plural)
         return super().items()
 
 
@@ -107,15 +109,16 @@ class TagIndex(GroupIndex):
             return render_template("tag.html", posts=posts.by_tag()[tag])
     """
 
-    def __init__(self, items: Any, owner: str | None, group: str) -> None:
-        super().__init__(items, owner, group)
+    def __init__(self, items: Any, owner: str | None, group: str,
+                 plural: str | None = None) -> None:
+        super().__init__(items, owner, group, plural)
         self._slugs = {tag.slug: tag for tag in dict.keys(self)}
+        self._names = {str(tag): tag for tag in dict.keys(self)}
 
     def resolve(self, key: Any) -> Any:
-        """The tag whose name or slug is ``key`` (``key`` itself if none is)."""
-        if dict.__contains__(self, key):
-            return key
-        return self._slugs.get(key, key)
+        """The tag (a :class:`Tag`, with its ``slug``) whose name or slug is ``key``;
+        ``key`` itself if none is."""
+        return self._names.get(key) or self._slugs.get(key, key)
 
     def __getitem__(self, key: Any) -> list[Page]:
         return super().__getitem__(self.resolve(key))
@@ -127,7 +130,7 @@ class TagIndex(GroupIndex):
         return super().__contains__(self.resolve(key))
 
     def __missing__(self, tag: str) -> list[Page]:
-        raise NotFound(f"No page has the tag {tag!r}.")
+        raise NotFound(f"No page has the {self._group} {tag!r}.")
 
 
 class PageSet:
@@ -237,16 +240,33 @@ class PageSet:
         return self._cached("tags", self._tags)  # type: ignore[no-any-return]
 
     def _tags(self) -> TagIndex:
+        return self._names_index("tag", "tags", page_tags)
+
+    def by_category(self) -> TagIndex:
+        """``category → pages``, as :meth:`by_tag` (Jekyll's ``categories``)::
+
+            @site.route("/category/<category>/")
+            def category(category):
+                return render_template("list.html", posts=posts.by_category()[category])
+        """
+        return self._cached("categories",  # type: ignore[no-any-return]
+                            lambda: self._names_index("category", "categories",
+                                                             lambda p: categories_of(p._meta)))
+
+    def _names_index(self, group: str, key: str,
+                     names_of: Callable[[Page], list[Tag]]) -> TagIndex:
+        """The index of a page's names ``key`` (``tags``, ``categories``)."""
         owner = self._owner()
         table: dict[Tag, list[Page]] = {}
         slugs: dict[str, Tag] = {}
         for page in self._list() if owner is not None else self._pages():
-            for tag in tags_of(page._meta) if owner is not None else page.tags:
+            names = names_of(page) if owner is not None else getattr(page, key)
+            for tag in names:
                 if tag not in table:
-                    _check_slug(tag, slugs, page, table)
+                    _check_slug(tag, slugs, page, table, group)
                 table.setdefault(tag, []).append(page)
         ordered = sorted(table.items(), key=lambda item: (item[0].casefold(), item[0]))
-        return TagIndex(ordered, owner, "tag")
+        return TagIndex(ordered, owner, group, key)
 
     def by_year(self) -> GroupIndex:
         """``year → pages`` for the dated pages, newest year first."""
@@ -357,7 +377,7 @@ class Pages(PageSet):
                     if rel in found:
                         raise ContentError(
                             self._display(path), None,
-                            f"is the same page as {found[rel].source_path.name} (both are "
+                            f"is the same page as {found[rel].display_path} (both are "
                             f"{rel})", hint="keep one of the two files",
                         )
                     page = self._files.get(rel)
@@ -400,7 +420,7 @@ class Pages(PageSet):
             if path == folder or path.startswith(folder + os.sep):
                 hit = True
                 rel = os.path.relpath(path, folder).replace(os.sep, "/")
-                key = page_key(rel)
+                key = page_path(rel)
                 if key is not None and key in self._files and os.path.isfile(path):
                     self._stale.add(key)
                 else:
@@ -422,6 +442,7 @@ class Pages(PageSet):
                  if (drafts or not p._meta.get("draft")) and (future or not p.field("future"))]
         ordered = _ordered(pages)
         self.routes.register_aliases(ordered)
+        self.routes.register_permalinks(ordered)
         return ordered
 
     def _list(self) -> list[Page]:
@@ -433,9 +454,14 @@ class Pages(PageSet):
     def page_at(self, path: str) -> Page | None:
         """The page (visible or not) read from the file at ``path``."""
         rel = os.path.relpath(path, self.folder).replace(os.sep, "/")
-        key = page_key(rel)
+        key = page_path(rel)
         page = self._load().get(key) if key is not None else None
         return page if page is not None and page.source_path == Path(path) else None
+
+    def page_named(self, path: str) -> Page | None:
+        """The page (visible or not) whose ``path`` is ``path``, with nothing recorded:
+        a link's resolution notes the fact ``path <path>`` for it."""
+        return self._load().get(path)
 
     # -- used by pages -----------------------------------------------------
 
@@ -456,10 +482,13 @@ class Pages(PageSet):
         elif name == "get":
             paths, slugs = self._cached("lookup", self._lookup)
             pages = [paths.get(argument) or slugs.get(argument)]
-        elif name in ("tag", "tags"):
-            index = self.by_tag()
+        elif name in ("tag", "tags", "category", "categories"):
+            index = self.by_tag() if name.startswith("tag") else self.by_category()
             tags = dict(dict.items(index))
-            pages = tags if name == "tags" else tags.get(index.resolve(argument))
+            pages = tags if name in ("tags", "categories") else \
+                tags.get(index.resolve(argument))
+        elif name == "path":
+            pages = [self._load().get(argument)]
         elif name == "wiki":
             found, candidates = self.content.links().find_from(argument, self)
             pages = [found, *candidates]
@@ -492,7 +521,7 @@ class Pages(PageSet):
 
 
 def _markdown_files(folder: Path) -> Iterator[tuple[str, Path]]:
-    """``(path without its ending, file)`` for every content file below ``folder``, sorted.
+    """``(page path, file)`` for every content file below ``folder``, sorted.
 
     The path is NFC-normalised: macOS writes ``café.md`` decomposed (NFD),
     while URLs and links compare in the composed form (see ``normalize_url``).
@@ -503,9 +532,33 @@ def _markdown_files(folder: Path) -> Iterator[tuple[str, Path]]:
         below = parent[len(top) + 1:].replace(os.sep, "/")
         prefix = below + "/" if below else ""
         for name in sorted(files):
-            stem = page_key(name)
-            if stem is not None and not name.startswith("."):
-                yield unicodedata.normalize("NFC", prefix + stem), Path(parent, name)
+            if not name.startswith("."):
+                key = page_path(prefix + name)
+                if key is not None:
+                    yield unicodedata.normalize("NFC", key), Path(parent, name)
+
+
+#: The file names that stand for their folder: Hugo's page bundle (``index.md``)
+#: and section page (``_index.md``).
+_FOLDER_PAGES = ("index", "_index")
+
+
+def page_path(rel: str) -> str | None:
+    """The page path of the content file at ``rel`` (posix, below the collection's
+    folder), or None if it is not a content file.
+
+    ``guide/install.md`` is ``guide/install``; a folder's ``index.md`` or
+    ``_index.md`` is the folder's page (``posts/my-post/index.md`` is
+    ``posts/my-post``, its images beside it), as Hugo's bundles and sections are.
+    The collection's own ``index.md`` (or ``_index.md``) stays ``index``.
+    """
+    key = page_key(rel)
+    if key is None:
+        return None
+    folder, _, name = key.rpartition("/")
+    if name in _FOLDER_PAGES:
+        return folder or "index"
+    return key
 
 
 def _ordered(pages: list[Page]) -> list[Page]:
@@ -517,21 +570,22 @@ def _ordered(pages: list[Page]) -> list[Page]:
 
 
 def _check_slug(tag: Tag, slugs: dict[str, Tag], page: Page,
-                table: dict[Tag, list[Page]]) -> None:
-    """Note the slug of a tag seen for the first time; two tags with one slug would
-    share one URL, so that is an error naming both."""
+                table: dict[Tag, list[Page]], group: str = "tag") -> None:
+    """Note the slug of a tag (or category) seen for the first time; two tags with one
+    slug would share one URL, so that is an error naming both."""
     slug = tag.slug
     if not slug:
         raise ContentError(page.display_path, None,
-                           f"the tag {str(tag)!r} has no letter or digit to make its URL of",
-                           hint="give the tag a name with a letter or digit in it")
+                           f"the {group} {str(tag)!r} has no letter or digit to make its "
+                           "URL of", hint=f"give the {group} a name with a letter or digit in it")
     other = slugs.setdefault(slug, tag)
     if other != tag:
+        plural = "categories" if group == "category" else f"{group}s"
         raise ContentError(
             page.display_path, None,
-            f"the tags {str(tag)!r} and {str(other)!r} (in {table[other][0].display_path}) "
-            f"both make the URL slug {slug!r}, so they would share one tag page",
-            hint="spell the tag the same way in both pages, or rename one of them",
+            f"the {plural} {str(tag)!r} and {str(other)!r} (in {table[other][0].display_path}) "
+            f"both make the URL slug {slug!r}, so they would share one {group} page",
+            hint=f"spell the {group} the same way in both pages, or rename one of them",
         )
 
 

@@ -50,7 +50,8 @@ from markupsafe import Markup
 from ..errors import ContentError, relative_to
 from ..fingerprint import digest, value_digest
 from ..record import FILE, LISTING, PAGE, Fact, relative_path
-from .refs import REF_RE, Ref, embed_kind, is_file_name, wiki_label
+from .page import Tag, alias_names
+from .refs import EMBED_TAG, REF_ATTR, REF_MARK, REF_RE, Ref, embed_kind, is_file_name, wiki_label
 from .source import BodyLines, page_key
 
 if TYPE_CHECKING:
@@ -80,6 +81,8 @@ class _Element(NamedTuple):
     tag: str
     attributes: str
     content: str = ""
+    #: For a transclusion (a block): the link that stands for it in a summary.
+    link: _Element | None = None
 
     def html(self, extra: str) -> str:
         start = f"<{self.tag}{self.attributes}{extra}>"
@@ -223,15 +226,24 @@ class LinkIndex:
             table = self._titles[scope] = defaultdict(list)
             for page in self._visible(scope):
                 table[_key(page.field("title"))].append(page)
+                for name in alias_names(page._meta):  # Obsidian's aliases: other names
+                    table[_key(name)].append(page)
         return table
 
 
 class _PageLinks:
     """Resolves the references of one page, collecting warnings and targets."""
 
-    def __init__(self, index: LinkIndex, page: Page) -> None:
+    def __init__(self, index: LinkIndex, page: Page, chain: tuple[Page, ...] = ()) -> None:
         self.index = index
         self.page = page
+        #: The pages whose transclusions led here, outermost first (see ``_transclude``).
+        self.chain = chain
+        #: Warnings of embeds cut because they would enter a page of the chain again:
+        #: the pages that embed this one repeat them.
+        self.cycle_warnings: list[LinkWarning] = []
+        #: How many notes this page has transcluded so far: each one's ids get a prefix.
+        self.embeds = 0
         self.display = page.display_path
         self.warnings: list[LinkWarning] = []
         self.targets: list[Page] = []
@@ -241,20 +253,39 @@ class _PageLinks:
         self._lines: BodyLines | None = None
         self._cursor = 0
 
-    def resolve(self) -> Resolution:
+    def resolve(self, part: str = "") -> Resolution:
+        """The page resolved; with ``part`` (an anchor), only that section or block,
+        cut from the page's own HTML before its embeds are filled in."""
         parsed = self.page.parsed
-        values = [self._resolve(ref) for ref in parsed.refs]
+        html_text, summary = parsed.html, parsed.summary
+        if part:
+            html_text, summary = _part(html_text, part), ""
+            used = {int(m.group(1) or m.group(3)) for m in REF_RE.finditer(html_text)}
+            values: list[str | _Element] = [
+                self._resolve(ref) if n in used else "" for n, ref in enumerate(parsed.refs)]
+        else:
+            values = [self._resolve(ref) for ref in parsed.refs]
 
-        def fill(match: re.Match[str]) -> str:
+        def fill(match: re.Match[str], summary: bool = False) -> str:
             value = values[int(match.group(1) or match.group(3))]
             if isinstance(value, _Element):
+                if summary and value.link is not None:
+                    value = value.link
                 return value.html(match.group(2))
             return value
 
-        html_text, summary = parsed.html, parsed.summary
+        def unwrap(match: re.Match[str]) -> str:
+            """An embed alone in its paragraph that became a block: the block alone."""
+            value = values[int(match.group(2))]
+            if isinstance(value, _Element) and value.link is not None:
+                return value.html(match.group(3)) + "\n"
+            return match.group(0)
+
         if values:
+            if any(isinstance(v, _Element) and v.link is not None for v in values):
+                html_text = _EMBED_PARAGRAPH_RE.sub(unwrap, html_text)
             html_text = REF_RE.sub(fill, html_text)
-            summary = REF_RE.sub(fill, summary)
+            summary = REF_RE.sub(lambda m: fill(m, summary=True), summary)
         return Resolution(Markup(html_text), Markup(summary), tuple(self.warnings),
                           tuple(dict.fromkeys(self.targets)), frozenset(self.facts))
 
@@ -272,7 +303,29 @@ class _PageLinks:
             return self._wiki_link(ref)
         if ref.kind == "embed":
             return self._embed(ref)
+        if ref.kind == "note":
+            return self._note_link(ref)
+        if ref.kind == "tag":
+            return self._tag_link(ref)
         return self._file_link(ref)
+
+    def _tag_link(self, ref: Ref) -> str:
+        """An inline ``#tag``: a link to the tag's page, through the endpoint that
+        ``config["TAG_ENDPOINT"]`` names (``"tag"``: ``@site.route("/tags/<tag>/")``),
+        given the tag's slug; no ``href`` where the site has no such route."""
+        site = self.index.content.site
+        endpoint = dict.get(site.config, "TAG_ENDPOINT", "tag")
+        rules = list(site.url_map.iter_rules(endpoint)) if \
+            endpoint in site.view_functions else []
+        names = {name for rule in rules for name in rule.arguments}
+        url = None
+        if len(names) == 1:
+            try:
+                url = site.build_url(site.url_adapter(), endpoint,
+                                     {names.pop(): Tag(ref.target).slug})
+            except Exception:  # a route that takes no such value: the tag stays text
+                url = None
+        return _attributes(ref.attr, url, ref.classes)
 
     def _line(self, *needles: str) -> int | None:
         """The line of the first of ``needles`` found in the page's source: after the
@@ -324,6 +377,51 @@ class _PageLinks:
                        f"{target.display_path} has no id {unquote(fragment)!r}")
         return _attributes(ref.attr, f"{url}#{fragment}" if fragment else url, ref.classes)
 
+    def _note_link(self, ref: Ref) -> str:
+        """A link that may name a note without ``.md`` (``./features``, ``Other%20Note``,
+        ``/guide/install``): relative to the page's folder, or for a ``/`` path to its
+        collection's; a folder means its ``index.md``.  A relative name no file
+        matches is looked up as a wiki link's is.  Anything else stays as written:
+        ``/about/`` may well be a URL of the site's own routes."""
+        parts = urlsplit(ref.target)
+        path = unquote(parts.path)
+        folder = self.page.collection.folder if path.startswith("/") else \
+            self.page.source_path.parent
+        base = os.path.normpath(os.path.join(folder, path.strip("/") or "."))
+        target = self._page_named(base)
+        if target is None and not path.startswith(("/", ".")) and path.strip("/"):
+            name = path.strip("/")
+            target = self.index.find(name, self.page)[0]
+            self.facts.add(Fact(LISTING, self.page.collection.name, f"wiki {wiki_key(name)}"))
+        if target is None:
+            return _attributes(ref.attr, ref.target, ref.classes)
+        self._depend(target, "visible")
+        if not target.collection.is_visible(target):
+            self._warn(_Where(self, ref.target),
+                       f"links to {ref.target}, which is a draft or dated in the future and "
+                       "left out of this build")
+            return _attributes(ref.attr, None, _join(ref.classes, "missing"))
+        self.targets.append(target)
+        url = self._url_of(target, ref.target)
+        fragment = parts.fragment
+        if fragment:
+            url += self._anchor(target, unquote(fragment), ref.target,
+                                _Where(self, ref.target)) or f"#{fragment}"
+        return _attributes(ref.attr, url, ref.classes)
+
+    def _page_named(self, base: str) -> Page | None:
+        """The page of the collection holding ``base`` whose path ``base`` is
+        (``Guides`` for ``Guides/index.md`` too), found in the collection's table of
+        pages, not on disk: a rebuild checks what it found without opening a file."""
+        content = self.index.content
+        collection = content.collection_for(base + os.sep)
+        if collection is None:
+            return None
+        rel = os.path.relpath(base, collection.folder).replace(os.sep, "/")
+        key = unicodedata.normalize("NFC", "index" if rel == "." else rel)
+        self.facts.add(Fact(LISTING, collection.name, f"path {key}"))
+        return collection.page_named(key)
+
     def _url_of(self, target: Page, written: str) -> str:
         self._depend(target, "url")
         url = target.collection.url_of(target, record=False)
@@ -357,8 +455,56 @@ class _PageLinks:
                             html.escape(name.strip()))
         url = self._page_url(found, heading, written, where) if found is not None else None
         classes = _join(ref.classes, "wikilink embed", "missing" if url is None else "")
-        return _Element("a", _attributes("href", url, classes),
+        link = _Element("a", _attributes("href", url, classes),
                         html.escape(ref.label or wiki_label(ref.target)))
+        if found is None or url is None or (found is self.page and not heading.strip()):
+            return link
+        return self._transclude(found, heading, url, link, written, where)
+
+    def _transclude(self, target: Page, heading: str, url: str, link: _Element,
+                    written: str, where: _Where) -> _Element:
+        """``![[Note]]``, ``![[Note#Heading]]``, ``![[Note#^block]]``: the note's resolved
+        HTML (the section under the heading, the block) in this page, with a link to
+        where it comes from.
+
+        The note's one parse is reused; its links stay resolved from the note's
+        own folder.  An embed that would enter a page of the current chain
+        again is shown as its link, and named in a warning, so a page's HTML
+        depends on the page alone, never on what was resolved before it.
+        """
+        chain = (*self.chain, self.page)
+        if target in chain:
+            names = " → ".join(p.display_path for p in (*chain, target))
+            warning = LinkWarning(where, f"{written} would embed {target.display_path} in "
+                                         f"itself ({names}); it is shown as a link")
+            self.warnings.append(warning)
+            self.cycle_warnings.append(warning)
+            return link
+        self._depend(target, "body")
+        part = heading.strip()
+        anchor = urlsplit(url).fragment if part else ""
+        if part and not anchor:
+            return link  # warned: the note has no such heading or block
+        inner = _PageLinks(self.index, target, chain)
+        resolution = inner.resolve(anchor)
+        self.facts |= resolution.facts
+        self.warnings.extend(inner.cycle_warnings)
+        self.cycle_warnings.extend(inner.cycle_warnings)
+        content = str(resolution.html)
+        if not content:
+            return link
+        # Its ids are made its own, so two embeds' footnotes or headings never clash
+        # with each other's or the page's, and its "#..." links still reach them.
+        self.embeds += 1
+        content = _own_ids(content, f"{self.embeds}-" if self.chain else f"embed-{self.embeds}-")
+        title = html.escape(target.field("title") + (f" › {part.lstrip('^')}"
+                                                     if part and not part.startswith("^") else ""))
+        attributes = f' class="{html.escape(_join("transclusion", _classes_of(link)))}"'
+        attributes += f' data-source="{html.escape(url)}"'
+        if not content.endswith("\n"):
+            content += "\n"
+        source = f'<p class="transclusion-source"><a href="{html.escape(url)}">{title}</a></p>\n'
+        return _Element("div", attributes, f"\n{content}{source}", link)
 
     def _file_embed(self, path: str, ref: Ref, name: str, heading: str) -> _Element:
         """An image, a player, or a link for the file at ``path``."""
@@ -410,7 +556,7 @@ class _PageLinks:
     def _page_url(self, target: Page, heading: str, written: str, where: _Where) -> str | None:
         """The URL of a page a wiki link found, ``None`` (warned) if it has none."""
         anchor = self._anchor(target, heading, written, where) if heading.strip() else ""
-        if target is self.page:
+        if target is self.page and not self.chain:  # a transcluded page keeps its URL
             return anchor or "#"
         self._depend(target, "url")
         url = target.collection.url_of(target, record=False)
@@ -429,6 +575,12 @@ class _PageLinks:
     def _anchor(self, target: Page, heading: str, written: str, where: _Where) -> str:
         wanted = _key(heading)
         self._depend(target, "body")
+        if heading.startswith("^"):  # a block reference, [[Note#^block-id]]
+            block = heading[1:].strip()
+            if block in _ids(target):
+                return f"#{block}"
+            self._warn(where, f"{written}: {target.display_path} has no block ^{block}")
+            return ""
         for item in target.parsed.headings:
             if item.id and (_key(item.text) == wanted or item.id == heading.strip()):
                 return f"#{item.id}"
@@ -492,6 +644,52 @@ def _attachments(folder: str) -> list[tuple[str, str]]:
                 path = os.path.join(parent, name)
                 found.append((path, os.path.relpath(path, folder).replace(os.sep, "/")))
     return found
+
+
+_EMBED_PARAGRAPH_RE = re.compile(
+    f'<p>(<{EMBED_TAG} {REF_ATTR}="{REF_MARK}(\\d+)"([^>]*)>.*?</{EMBED_TAG}>)</p>\n?', re.S)
+_HEADING_RE = re.compile(r"<h([1-6])\b")
+_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
+
+
+def _part(text: str, anchor: str) -> str:
+    """The part of a page's HTML an anchor names: a heading's section (to the next
+    heading of its level or above), or the element with that ``id`` (a block)."""
+    start = re.search(f'<([a-zA-Z][a-zA-Z0-9]*)\\b[^>]*\\sid="{re.escape(anchor)}"', text)
+    if start is None:
+        return ""
+    tag = start.group(1).lower()
+    if tag in _HEADING_LEVELS:
+        level = _HEADING_LEVELS[tag]
+        for heading in _HEADING_RE.finditer(text, start.end()):
+            if int(heading.group(1)) <= level:
+                return text[start.start():heading.start()]
+        return text[start.start():]
+    depth = 0
+    for match in _TAG_RE.finditer(text, start.start()):
+        if match.group(2).lower() != tag or match.group(3):
+            continue
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            element = text[start.start():match.end()]
+            return f"<ul>\n{element}\n</ul>\n" if tag == "li" else element + "\n"
+    return ""
+
+
+_HEADING_LEVELS = {f"h{n}": n for n in range(1, 7)}
+_OWN_ID_RE = re.compile(r'(\sid="|\shref="#)([^"]+)"')
+
+
+def _own_ids(text: str, prefix: str) -> str:
+    """``text`` with every ``id`` and every link to one of them given ``prefix``."""
+    return _OWN_ID_RE.sub(lambda m: f'{m.group(1)}{prefix}{m.group(2)}"', text)
+
+
+def _classes_of(element: _Element) -> str:
+    """The classes of an element's attribute text that were the reference's own."""
+    match = re.search(r'class="([^"]*)"', element.attributes)
+    classes = match.group(1).split() if match else []
+    return " ".join(c for c in classes if c not in ("wikilink", "embed", "missing"))
 
 
 _SIZE_RE = re.compile(r"(?:^|\|)\s*(\d+)(?:\s*x\s*(\d+))?\s*$")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime
+from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
@@ -124,18 +125,36 @@ class Page:
 
     @property
     def tags(self) -> list[Tag]:
-        """Front matter ``tags``, each a :class:`Tag`: its name, with a ``slug`` for URLs."""
-        self._note("meta.tags")
-        return tags_of(self._meta)
+        """Front matter ``tags``, then the ``#tags`` written in the body (Obsidian's),
+        each a :class:`Tag`: its name, with a ``slug`` for URLs."""
+        self._note("tags")
+        return page_tags(self)
 
     @property
     def aliases(self) -> list[str]:
-        """Old URLs of the page (front matter ``aliases``), published as redirects."""
+        """Old URLs of the page, published as redirects to it: the ``aliases`` that
+        start with ``/`` (Hugo's), and Jekyll's ``redirect_from``."""
         self._note("meta.aliases")
-        return list(self._meta.get("aliases") or ())
+        self._note("meta.redirect_from")
+        return url_aliases(self._meta)
+
+    @property
+    def names(self) -> list[str]:
+        """Other names of the page, that wiki links find it by: the ``aliases`` that
+        are not URLs (Obsidian's ``aliases: [Setup guide]``), and ``alias``."""
+        self._note("meta.aliases")
+        self._note("meta.alias")
+        return alias_names(self._meta)
+
+    @property
+    def categories(self) -> list[Tag]:
+        """Jekyll's ``categories`` (and ``category``), each a :class:`Tag` with a ``slug``."""
+        self._note("meta.categories")
+        return categories_of(self._meta)
 
     @property
     def draft(self) -> bool:
+        """Front matter ``draft: true``, or Jekyll's ``published: false``."""
         self._note("meta.draft")
         return bool(self._meta.get("draft", False))
 
@@ -171,12 +190,26 @@ class Page:
 
     @property
     def summary(self) -> Markup:
-        """Front matter ``summary`` (as text), else the first paragraph as HTML."""
+        """Front matter ``summary`` or Jekyll's ``excerpt`` (as text); else the body up
+        to its excerpt separator; else the first paragraph: HTML, links resolved.
+
+        The separator is front matter ``excerpt_separator``, else
+        ``config["EXCERPT_SEPARATOR"]``, else Hugo's ``<!--more-->``.  It is found in
+        the page's HTML, so the body is parsed once for both: an HTML comment is
+        kept there as written (write one; ``<!--more-->`` is the usual), and one
+        inside a code block is not taken for it.  A separator in a paragraph
+        closes the summary's open elements.
+        """
         self._note("summary")
-        summary = self._meta.get("summary")
-        if summary is not None:
-            return escape(str(summary))
-        return self._resolution().summary
+        text = summary_text(self._meta)
+        if text is not None:
+            return escape(text)
+        resolution = self._resolution()
+        separator = self._meta.get("excerpt_separator")
+        if separator is None:
+            separator = self.collection.site.config.get("EXCERPT_SEPARATOR") or MORE
+        cut = excerpt(resolution.html, str(separator))
+        return cut if cut is not None else resolution.summary
 
     @property
     def toc(self) -> Markup:
@@ -200,6 +233,13 @@ class Page:
     def word_count(self) -> int:
         self._note("body")
         return self.parsed.word_count
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """What the page asks of its layout: ``"mermaid"`` where it has a diagram (load
+        ``url_for('mermaid_js')``), ``"math"`` where it has math (MathML: no script)."""
+        self._note("body")
+        return self.parsed.needs
 
     @property
     def reading_time(self) -> int:
@@ -298,14 +338,98 @@ class Tag(str):
         return slugify(self)
 
 
+def url_aliases(meta: dict[str, Any]) -> list[str]:
+    """The old URLs front matter ``meta`` names: ``/``-rooted ``aliases``, ``redirect_from``."""
+    urls = [alias for alias in meta.get("aliases") or () if alias.startswith("/")]
+    urls += [url if url.startswith("/") else "/" + url for url in meta.get("redirect_from") or ()]
+    return list(dict.fromkeys(urls))
+
+
+def alias_names(meta: dict[str, Any]) -> list[str]:
+    """The other names front matter ``meta`` gives a page: ``aliases`` that are not
+    URLs, and ``alias``."""
+    names = [alias for alias in meta.get("aliases") or () if not alias.startswith("/")]
+    return list(dict.fromkeys([*names, *(meta.get("alias") or ())]))
+
+
+def categories_of(meta: dict[str, Any]) -> list[Tag]:
+    """The ``categories`` of front matter ``meta`` as :class:`Tag` objects."""
+    return [Tag(name) for name in meta.get("categories") or ()]
+
+
+#: Hugo's summary divider, the excerpt separator unless a page or the config names one.
+MORE = "<!--more-->"
+
+
+def summary_text(meta: dict[str, Any]) -> str | None:
+    """The summary front matter ``meta`` writes out: ``summary``, else Jekyll's
+    ``excerpt``; None if neither."""
+    for key in ("summary", "excerpt"):
+        if meta.get(key) is not None:
+            return str(meta[key])
+    return None
+
+
+def excerpt(html: str, separator: str) -> Markup | None:
+    """``html`` up to ``separator``, the elements still open there closed; None when
+    ``separator`` is not in it."""
+    index = html.find(separator) if separator else -1
+    if index < 0:
+        return None
+    head = str(html)[:index].rstrip()  # a str: Markup + str would escape the end tags
+    opened = _OpenElements()
+    opened.feed(head)
+    opened.close()
+    return Markup(head + "".join(f"</{tag}>" for tag in reversed(opened.stack)))
+
+
+class _OpenElements(HTMLParser):
+    """The elements left open at the end of an HTML fragment, outermost first."""
+
+    #: Elements that have no end tag.
+    VOID = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+                      "meta", "source", "track", "wbr"))
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.stack:
+            del self.stack[len(self.stack) - 1 - self.stack[::-1].index(tag):]
+
+
+def page_tags(page: Page) -> list[Tag]:
+    """``page``'s front matter tags, then its body's ``#tags`` (a case variant of a
+    tag already listed is that tag), noting nothing."""
+    tags = tags_of(page._meta)
+    seen = {tag.casefold() for tag in tags}
+    for name in page.collection.content.inline_tags(page):
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            tags.append(Tag(name))
+    return tags
+
+
 def tags_of(meta: dict[str, Any]) -> list[Tag]:
-    """The ``tags`` of front matter ``meta`` as :class:`Tag` objects."""
-    return [Tag(tag) for tag in meta.get("tags") or ()]
+    """The ``tags`` of front matter ``meta`` as :class:`Tag` objects (Obsidian lets
+    them start with ``#``, which is not part of the name)."""
+    return [Tag(tag.lstrip("#")) for tag in meta.get("tags") or () if tag.lstrip("#")]
 
 
 def url_value(page: Page, name: str) -> Any:
     """``page``'s value for the route argument ``name``, noting nothing (the page's
     ``url`` fact stands for all of them): a derived field, an attribute, else front matter.
+
+    ``year``, ``month`` and ``day`` come from the page's date (front matter, or the
+    file name's ``YYYY-MM-DD-``), as Jekyll's ``/:year/:month/:day/:title/`` do:
+    as ``"2024"``, ``"05"``, ``"07"``, which a string ``<month>`` keeps and an
+    ``<int:month>`` writes as ``5`` (``05`` with ``fixed_digits=2``).  A front
+    matter key of the same name wins.
 
     Raises ``KeyError`` when it has neither.
     """
@@ -315,7 +439,15 @@ def url_value(page: Page, name: str) -> Any:
         return page.path
     if name in page._meta:
         return page._meta[name]
+    if name in _DATE_PARTS:
+        when = page.field("date")
+        if when is not None:
+            return f"{getattr(when, name):0{_DATE_PARTS[name]}d}"
     return attribute_or_meta(page, name)
+
+
+#: The route arguments a page's date gives, with their width in digits.
+_DATE_PARTS = {"year": 4, "month": 2, "day": 2}
 
 
 def attribute_or_meta(page: Page, name: str) -> Any:

@@ -75,12 +75,27 @@ def is_file_name(name: str) -> bool:
 
 
 def link_kind(url: str, attr: str) -> str | None:
-    """``page`` or ``file``: the kind of reference a link's ``href`` (or an image's
-    ``src``) becomes; ``None`` for a URL the site does not resolve (``/x/``,
-    ``#top``, ``https://...``, ``other.html``).  Both Markdown engines ask this."""
-    if not url or url.startswith(("/", "#", "?")) or urlsplit(url).scheme:
+    """The kind of reference a link's ``href`` (or an image's ``src``) becomes:
+
+    - ``page``: a relative link to a page's source (``../guide/install.md``);
+    - ``file``: a relative link to another file, or any image (``pic.png``);
+    - ``note``: a link that may name a note without its ending, as Obsidian and
+      Quartz write them (``./features``, ``Other%20Note``, ``/guide/install``),
+      or a site URL (``/about/``): a page if one matches, else left as written;
+    - ``None`` for a URL the site does not resolve (``#top``, ``https://...``,
+      ``other.html``).
+
+    Both Markdown engines ask this."""
+    if not url or url.startswith(("#", "?")):
         return None
-    path = urlsplit(url).path
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc:
+        return None
+    path = parts.path
+    if attr == "href" and (path.startswith("/") or not _has_file_extension(path)):
+        return "note" if path.strip("/.") or path.startswith(".") else None
+    if path.startswith("/"):
+        return None
     if attr == "href" and path.lower().endswith(PAGE_SUFFIXES):
         return "page"
     if attr == "src" or _has_file_extension(path):

@@ -29,6 +29,7 @@ from ..record import LISTING, PAGE, Fact, RenderRecord
 from . import highlight
 from .cache import ParseCache
 from .markup import Parsed, Renderer, renderer_for
+from .page import page_tags, summary_text
 from .sourceindex import UNKNOWN, SourceIndex
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ class SiteContent:
                 self._cache.store(cache_key, parsed)
                 _warn_if_slow(page, time.monotonic() - started)
             source.drop_body()
-            self.sources.note_heading(source, parsed.title)
+            self.sources.note_parse(source, parsed.title, parsed.tags)
             self._parses[key] = parsed
             if len(self._parses) > PARSES_KEPT:
                 self._parses.popitem(last=False)
@@ -125,6 +126,11 @@ class SiteContent:
         """The first ``# heading`` of ``page``: from the source index, else its parse."""
         heading = UNKNOWN if self.site.caches_ignored else self.sources.heading(page.source)
         return self.parsed(page).title if heading == UNKNOWN else heading
+
+    def inline_tags(self, page: Page) -> tuple[str, ...]:
+        """The ``#tags`` written in ``page``'s body: from the source index, else its parse."""
+        tags = None if self.site.caches_ignored else self.sources.tags(page.source)
+        return self.parsed(page).tags if tags is None else tags
 
     # -- state -------------------------------------------------------------
 
@@ -200,10 +206,15 @@ class SiteContent:
         if field == "body":
             return digest("body", page.source.body_hash)
         if field == "summary":
-            summary = page._meta.get("summary")
+            # Written out, or cut from the body at the page's separator (the config's
+            # is a fact of its own, noted when the summary read it).
+            summary = summary_text(page._meta)
             if summary is not None:
-                return value_digest(str(summary))
-            return digest("body", page.source.body_hash)
+                return value_digest(summary)
+            separator = page._meta.get("excerpt_separator")
+            return digest("body", page.source.body_hash, value_digest(separator))
+        if field == "tags":
+            return value_digest(page_tags(page))
         if field in ("title", "slug", "date", "future"):
             return value_digest(page.field(field))
         if field == "url":

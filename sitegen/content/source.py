@@ -6,7 +6,8 @@ on: bytes that are not UTF-8, a front matter block that never ends, YAML
 that does not parse (YAML's own mark, moved by the block's offset in the
 file), front matter that is not a mapping, a date that is not a date.
 The values users rely on are normalised once: ``date``/``updated`` become
-``date``/``datetime`` objects, ``tags`` and ``aliases`` lists.
+``date``/``datetime`` objects (a written zone kept), ``tags``, ``aliases`` and
+Jekyll's ``categories`` lists, and Jekyll's ``published: false`` a ``draft``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import codecs
 import re
 import sys
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -220,37 +221,74 @@ def _normalise(source: Source, display: str) -> None:
             meta[key] = _as_date(meta[key], key, source, display)
     if "tags" in meta:
         meta["tags"] = _as_list(meta["tags"])
-    if "aliases" in meta:
-        aliases = _as_list(meta["aliases"])
-        for alias in aliases:
-            if not alias.startswith("/"):
-                raise ContentError(
-                    display, source.line_of_key("aliases"),
-                    f"the alias {alias!r} is not a URL of the site",
-                    hint="write aliases as paths starting with /, e.g. aliases: [/old/url/]",
-                )
-        meta["aliases"] = aliases
-    if "draft" in meta and not isinstance(meta["draft"], bool):
-        raise ContentError(display, source.line_of_key("draft"),
-                           f"draft must be true or false, not {meta['draft']!r}",
-                           hint="write draft: true (or leave the key out)")
+    # Hugo's aliases are old URLs (``/old/``), Obsidian's other names of the note;
+    # Jekyll's ``redirect_from`` are old URLs too.  Page.aliases and Page.names tell
+    # them apart.
+    for key in ("aliases", "alias", "redirect_from"):
+        if key in meta:
+            meta[key] = _as_list(meta[key])
+    # Jekyll's: ``category`` is one name, ``categories`` a list or a space-separated
+    # string; both land in ``categories``.
+    if "categories" in meta or "category" in meta:
+        named = meta.get("categories")
+        words = named.split() if isinstance(named, str) else _as_list(named)
+        single = _as_list([meta["category"]]) if meta.get("category") is not None else []
+        meta["categories"] = list(dict.fromkeys(single + words))
+    for key in ("draft", "published"):
+        if key in meta and not isinstance(meta[key], bool):
+            raise ContentError(display, source.line_of_key(key),
+                               f"{key} must be true or false, not {meta[key]!r}",
+                               hint=f"write {key}: {'true' if key == 'draft' else 'false'} "
+                                    "(or leave the key out)")
+    # Jekyll's ``published: false`` is a draft; an explicit ``draft`` wins.
+    if meta.get("published") is False:
+        meta.setdefault("draft", True)
+
+
+#: A date as Jekyll and Hugo write them, quoted or not: ``2013-05-06``,
+#: ``2013-05-06 02:12``, ``2013-05-06T02:12:52.5``, with a zone ``Z``, ``+0200``,
+#: ``+02:00`` or ``+02`` (a space before the zone allowed, as Jekyll writes it).
+_DATE = re.compile(
+    r"(\d{4})-(\d\d?)-(\d\d?)"
+    r"(?:[Tt ]+(\d\d?):(\d\d)(?::(\d\d)(?:[.,](\d{1,6})\d*)?)?"
+    r"\s*(Z|[+-]\d\d(?::?\d\d)?)?)?"
+)
 
 
 def _as_date(value: Any, key: str, source: Source, display: str) -> date | datetime:
     if isinstance(value, (date, datetime)):
         return value
     if isinstance(value, str):
-        text = value.strip()
-        try:
-            if len(text) == 10:
-                return date.fromisoformat(text)
-            return datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T", 1))
-        except ValueError:
-            pass
+        parsed = parse_date(value)
+        if parsed is not None:
+            return parsed
     raise ContentError(
         display, source.line_of_key(key), f"{key}: {value!r} is not a date",
         hint=f"write it as {key}: 2024-05-17 or {key}: 2024-05-17 14:30",
     )
+
+
+def parse_date(text: str) -> date | datetime | None:
+    """``text`` as a date, a naive datetime, or one aware of its zone; None if it is
+    not one.  A zone keeps its offset (``+02:00``), so feeds show the time as written."""
+    match = _DATE.fullmatch(text.strip())
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    try:
+        if hour is None:
+            return date(int(year), int(month), int(day))
+        tz = None
+        if zone == "Z":
+            tz = timezone.utc
+        elif zone is not None:
+            digits = zone[1:].replace(":", "")
+            offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
+            tz = timezone(-offset if zone[0] == "-" else offset)
+        return datetime(int(year), int(month), int(day), int(hour), int(minute),
+                        int(second or 0), int((fraction or "0").ljust(6, "0")), tzinfo=tz)
+    except ValueError:  # a month 13, an hour 25, an offset of a day or more
+        return None
 
 
 def _as_list(value: Any) -> list[str]:

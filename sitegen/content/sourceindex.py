@@ -27,7 +27,8 @@ from typing import Any
 from ..cachefile import read_cache, write_cache
 from .source import Source, read_source
 
-FORMAT = 1
+FORMAT = 3  # 2: Jekyll front matter normalised (categories, published, zoned dates);
+# 3: the inline #tags a parse found
 FILENAME = "sources.pickle"
 #: Entries younger than this (ns) when the index was written are re-read.
 RACY_NS = 1_000_000_000
@@ -44,16 +45,19 @@ class _Entry:
     front_matter: str
     body_hash: bytes
     heading: str | None = UNKNOWN
+    #: The body's inline ``#tags``; ``None`` before a parse.
+    tags: tuple[str, ...] | None = None
 
 
 def _entry_ok(values: object) -> bool:
-    if not (isinstance(values, tuple) and len(values) == 7):
+    if not (isinstance(values, tuple) and len(values) == 8):
         return False
-    size, mtime_ns, meta, body_line, front_matter, body_hash, heading = values
+    size, mtime_ns, meta, body_line, front_matter, body_hash, heading, tags = values
     return (isinstance(size, int) and isinstance(mtime_ns, int) and isinstance(meta, dict)
             and all(isinstance(k, str) for k in meta) and isinstance(body_line, int)
             and body_line >= 1 and isinstance(front_matter, str)
-            and isinstance(body_hash, bytes) and (heading is None or isinstance(heading, str)))
+            and isinstance(body_hash, bytes) and (heading is None or isinstance(heading, str))
+            and (tags is None or isinstance(tags, tuple)))
 
 
 class SourceIndex:
@@ -100,12 +104,20 @@ class SourceIndex:
             return UNKNOWN
         return entry.heading
 
-    def note_heading(self, source: Source, heading: str | None) -> None:
-        """Remember the first heading a parse found in ``source``'s body."""
+    def tags(self, source: Source) -> tuple[str, ...] | None:
+        """The inline ``#tags`` of ``source``'s body, or ``None`` before a parse."""
+        entry = self._entries.get(source.index_key)
+        if entry is None or entry.body_hash != source.body_hash:
+            return None
+        return entry.tags
+
+    def note_parse(self, source: Source, heading: str | None, tags: tuple[str, ...]) -> None:
+        """Remember what a parse found in ``source``'s body that listings need: its
+        first heading and its inline tags, so a rebuild needs no parse for them."""
         entry = self._entries.get(source.index_key)
         if entry is not None and entry.body_hash == source.body_hash and \
-                entry.heading != heading:
-            entry.heading = heading
+                (entry.heading, entry.tags) != (heading, tags):
+            entry.heading, entry.tags = heading, tags
             self._dirty = True
 
     def save(self) -> None:
@@ -117,7 +129,7 @@ class SourceIndex:
         if not (self._dirty or gone):
             return
         entries = {key: (e.size, e.mtime_ns, e.meta, e.body_line, e.front_matter, e.body_hash,
-                         e.heading) for key, e in self._entries.items()}
+                         e.heading, e.tags) for key, e in self._entries.items()}
         if write_cache(self.path, (FORMAT, time.time_ns(), entries)):
             self._dirty = False
 
