@@ -361,14 +361,9 @@ class _PageLinks:
             raise ContentError(self.display, self._line(ref.target),
                                f"links to {ref.target}, but {rel} does not exist",
                                hint="fix the link (it is relative to this file) or create the page")
-        self._depend(target, "visible")
-        if not target.collection.is_visible(target):
-            self._warn(_Where(self, ref.target),
-                       f"links to {ref.target}, which is a draft or dated in the future and "
-                       "left out of this build")
+        url = self._published_url(target, ref)
+        if url is None:
             return _attributes(ref.attr, None, _join(ref.classes, "missing"))
-        self.targets.append(target)
-        url = self._url_of(target, ref.target)
         fragment = urlsplit(ref.target).fragment
         if fragment:
             self._depend(target, "body")
@@ -395,19 +390,26 @@ class _PageLinks:
             self.facts.add(Fact(LISTING, self.page.collection.name, f"wiki {wiki_key(name)}"))
         if target is None:
             return _attributes(ref.attr, ref.target, ref.classes)
-        self._depend(target, "visible")
-        if not target.collection.is_visible(target):
-            self._warn(_Where(self, ref.target),
-                       f"links to {ref.target}, which is a draft or dated in the future and "
-                       "left out of this build")
+        url = self._published_url(target, ref)
+        if url is None:
             return _attributes(ref.attr, None, _join(ref.classes, "missing"))
-        self.targets.append(target)
-        url = self._url_of(target, ref.target)
         fragment = parts.fragment
         if fragment:
             url += self._anchor(target, unquote(fragment), ref.target,
                                 _Where(self, ref.target)) or f"#{fragment}"
         return _attributes(ref.attr, url, ref.classes)
+
+    def _published_url(self, target: Page, ref: Ref) -> str | None:
+        """The URL of the page a Markdown link found; ``None`` (warned) for a draft or a
+        page dated in the future, which this build leaves out."""
+        self._depend(target, "visible")
+        if not target.collection.is_visible(target):
+            self._warn(_Where(self, ref.target),
+                       f"links to {ref.target}, which is a draft or dated in the future and "
+                       "left out of this build")
+            return None
+        self.targets.append(target)
+        return self._url_of(target, ref.target)
 
     def _page_named(self, base: str) -> Page | None:
         """The page of the collection holding ``base`` whose path ``base`` is
