@@ -107,6 +107,7 @@ class LinkIndex:
         self._titles: dict[Pages | None, dict[str, list[Page]]] = {}
         self._files: dict[Pages | None, dict[str, list[str]]] = {}
         self._backlinks: dict[Page, list[Page]] | None = None
+        self._urls: dict[Page, str | None] = {}
 
     def resolve(self, page: Page) -> Resolution:
         """``page``'s HTML and summary with every reference resolved."""
@@ -119,6 +120,12 @@ class LinkIndex:
         else:
             self._resolutions.move_to_end(page)
         return resolution
+
+    def url_of(self, page: Page) -> str | None:
+        """``page``'s URL, built once for every link to it in this state of the site."""
+        if page not in self._urls:
+            self._urls[page] = page.collection.url_of(page, record=False)
+        return self._urls[page]
 
     def targets(self, page: Page) -> tuple[Page, ...]:
         """The pages ``page`` links to (resolved once, kept small)."""
@@ -426,7 +433,7 @@ class _PageLinks:
 
     def _url_of(self, target: Page, written: str) -> str:
         self._depend(target, "url")
-        url = target.collection.url_of(target, record=False)
+        url = self.index.url_of(target)
         if url is None:
             raise ContentError(
                 self.display, self._line(written),
@@ -561,7 +568,7 @@ class _PageLinks:
         if target is self.page and not self.chain:  # a transcluded page keeps its URL
             return anchor or "#"
         self._depend(target, "url")
-        url = target.collection.url_of(target, record=False)
+        url = self.index.url_of(target)
         if url is None:
             self._warn(where, f"{written} is {target.display_path}, which has no URL (its "
                               "collection has no endpoint)")
