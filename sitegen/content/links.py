@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import quote, unquote, urlsplit
 
 from markupsafe import Markup
+from werkzeug.routing import BuildError
 
 from ..errors import ContentError, relative_to
 from ..fingerprint import digest, value_digest
@@ -108,6 +109,8 @@ class LinkIndex:
         self._files: dict[Pages | None, dict[str, list[str]]] = {}
         self._backlinks: dict[Page, list[Page]] | None = None
         self._urls: dict[Page, str | None] = {}
+        #: The one argument of the tag endpoint's routes ("" for none), found once.
+        self._tag_argument: str | None = None
 
     def resolve(self, page: Page) -> Resolution:
         """``page``'s HTML and summary with every reference resolved."""
@@ -126,6 +129,25 @@ class LinkIndex:
         if page not in self._urls:
             self._urls[page] = page.collection.url_of(page, record=False)
         return self._urls[page]
+
+    def tag_url(self, tag: str) -> str | None:
+        """The URL of ``tag``'s page, through the endpoint ``config["TAG_ENDPOINT"]``
+        names (``"tag"``: ``@site.route("/tags/<tag>/")``), given the tag's slug;
+        ``None`` where the site has no such route, or one that takes no such value."""
+        site = self.content.site
+        endpoint = dict.get(site.config, "TAG_ENDPOINT", "tag")
+        if self._tag_argument is None:
+            rules = list(site.url_map.iter_rules(endpoint)) if \
+                endpoint in site.view_functions else []
+            names = {name for rule in rules for name in rule.arguments}
+            self._tag_argument = names.pop() if len(names) == 1 else ""
+        if not self._tag_argument:
+            return None
+        try:
+            return site.build_url(site.url_adapter(), endpoint,
+                                  {self._tag_argument: Tag(tag).slug})
+        except (BuildError, ValueError, TypeError):
+            return None
 
     def targets(self, page: Page) -> tuple[Page, ...]:
         """The pages ``page`` links to (resolved once, kept small)."""
@@ -317,22 +339,8 @@ class _PageLinks:
         return self._file_link(ref)
 
     def _tag_link(self, ref: Ref) -> str:
-        """An inline ``#tag``: a link to the tag's page, through the endpoint that
-        ``config["TAG_ENDPOINT"]`` names (``"tag"``: ``@site.route("/tags/<tag>/")``),
-        given the tag's slug; no ``href`` where the site has no such route."""
-        site = self.index.content.site
-        endpoint = dict.get(site.config, "TAG_ENDPOINT", "tag")
-        rules = list(site.url_map.iter_rules(endpoint)) if \
-            endpoint in site.view_functions else []
-        names = {name for rule in rules for name in rule.arguments}
-        url = None
-        if len(names) == 1:
-            try:
-                url = site.build_url(site.url_adapter(), endpoint,
-                                     {names.pop(): Tag(ref.target).slug})
-            except Exception:  # a route that takes no such value: the tag stays text
-                url = None
-        return _attributes(ref.attr, url, ref.classes)
+        """An inline ``#tag``: a link to the tag's page (see :meth:`LinkIndex.tag_url`)."""
+        return _attributes(ref.attr, self.index.tag_url(ref.target), ref.classes)
 
     def _line(self, *needles: str) -> int | None:
         """The line of the first of ``needles`` found in the page's source: after the
