@@ -476,10 +476,10 @@ class _PageLinks:
                         html.escape(ref.label or wiki_label(ref.target)))
         if found is None or url is None or (found is self.page and not heading.strip()):
             return link
-        return self._transclude(found, heading, url, link, written, where)
+        return self._transclude(found, heading, url, link, ref.classes, written, where)
 
     def _transclude(self, target: Page, heading: str, url: str, link: _Element,
-                    written: str, where: _Where) -> _Element:
+                    classes: str, written: str, where: _Where) -> _Element:
         """``![[Note]]``, ``![[Note#Heading]]``, ``![[Note#^block]]``: the note's resolved
         HTML (the section under the heading, the block) in this page, with a link to
         where it comes from.
@@ -516,7 +516,7 @@ class _PageLinks:
         content = _own_ids(content, f"{self.embeds}-" if self.chain else f"embed-{self.embeds}-")
         title = html.escape(target.field("title") + (f" › {part.lstrip('^')}"
                                                      if part and not part.startswith("^") else ""))
-        attributes = f' class="{html.escape(_join("transclusion", _classes_of(link)))}"'
+        attributes = f' class="{html.escape(_join("transclusion", classes))}"'
         attributes += f' data-source="{html.escape(url)}"'
         if not content.endswith("\n"):
             content += "\n"
@@ -700,13 +700,6 @@ _OWN_ID_RE = re.compile(r'(\sid="|\shref="#)([^"]+)"')
 def _own_ids(text: str, prefix: str) -> str:
     """``text`` with every ``id`` and every link to one of them given ``prefix``."""
     return _OWN_ID_RE.sub(lambda m: f'{m.group(1)}{prefix}{m.group(2)}"', text)
-
-
-def _classes_of(element: _Element) -> str:
-    """The classes of an element's attribute text that were the reference's own."""
-    match = re.search(r'class="([^"]*)"', element.attributes)
-    classes = match.group(1).split() if match else []
-    return " ".join(c for c in classes if c not in ("wikilink", "embed", "missing"))
 
 
 _SIZE_RE = re.compile(r"(?:^|\|)\s*(\d+)(?:\s*x\s*(\d+))?\s*$")
