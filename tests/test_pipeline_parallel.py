@@ -118,6 +118,19 @@ def test_a_view_that_raises_in_a_worker_is_reported_as_in_a_serial_build(built):
     assert leftovers(out) == []
 
 
+def test_the_first_page_to_fail_in_a_serial_build_is_the_one_reported(built):
+    """Page 12 fails a second after page 3 does, on the other worker: page 12 is reported,
+    as in a serial build, which renders it first (the index's links in sorted order)."""
+    site, out, before = built
+    env = {"PARALLEL_LATE": "12", "PARALLEL_RAISE": "3"}
+    serial = run_cli("build", str(site), "-o", str(out), "--clean", "--jobs", "1", env=env)
+    parallel = run_cli("build", str(site), "-o", str(out), "--clean", "--jobs", "2", env=env)
+    assert serial.returncode == parallel.returncode == 1
+    assert "/pages/12/: ValueError: page 12 is broken" in serial.stderr
+    assert parallel.stderr == serial.stderr
+    assert tree(out) == before
+
+
 def test_a_worker_killed_mid_build_fails_the_build_and_publishes_nothing(built, tmp_path):
     site, out, before = built
     marker = tmp_path / "killed"

@@ -102,8 +102,9 @@ def build(site: Site | SiteSpec | str | os.PathLike[str], output: str | Path | N
     ``jobs`` worker processes render (``1``: all in this process; ``None``:
     one per CPU, started only when enough URLs are due to repay their start);
     ``executor`` runs them on Dask instead (``"local"`` or a scheduler's
-    address).  Workers load the site from its spec, so a ``Site`` object
-    builds in this process only.  The output is the same bytes either way.
+    address).  Workers load the site from its spec (on Linux, the pool's
+    are forked with this process's copy), so a ``Site`` object builds in
+    this process only.  The output is the same bytes either way.
     Raises
     :class:`~sitegen.SitegenError` for anything the user must fix; the previous
     output is then left untouched.
@@ -212,6 +213,8 @@ class BuildRun:
         self.tree = tree
         self.workers = workers
         self.renderer = Renderer(site)
+        if workers is not None:
+            workers.inherited = self.renderer
         self.queue = UrlQueue()
         #: Every URL so far, rendered or reused, as the state will keep it.
         self.urls: dict[str, BuiltUrl] = {}
@@ -352,7 +355,7 @@ class BuildRun:
                       rendered.location, record.endpoint, tuple(sorted(record.links)),
                       tuple(record.warnings), source_file=source)
         entry.facts = tuple(self.facts.number(f) for f in sorted(record.facts, key=fact_order))
-        self.queue.add_links(record.links, url)
+        self.queue.add_links(entry.links, url)  # sorted: the same order in every process
         if self.tree is None:
             self.kept[url] = rendered
             self._keep(entry, None, "rendered", reason)

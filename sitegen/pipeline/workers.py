@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from typing import TYPE_CHECKING, Any
@@ -68,8 +69,10 @@ def _renderer(spec: SiteSpec) -> Renderer:
 
 
 def _start_worker(spec: SiteSpec) -> None:
-    """A pool process: Ctrl-C is the coordinator's to handle, then the site, loaded once."""
+    """A pool process: Ctrl-C is the coordinator's to handle, SIGTERM ends it (a forked
+    worker would otherwise run the coordinator's handler), then the site, loaded once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _renderer(spec)
 
 
@@ -85,6 +88,8 @@ class Workers:
         self._start, self._stop = start, stop
         self._executor: Executor | None = None
         self._tasks: dict[Future[list[Rendered]], list[str]] = {}
+        #: The coordinator's own renderer, for workers forked from it to start with.
+        self.inherited: Renderer | None = None
 
     def worth(self, due: int) -> bool:
         """Whether ``due`` URLs go to the workers rather than render here."""
@@ -117,15 +122,29 @@ class Workers:
     def finished(self) -> Iterator[Rendered]:
         """The renders of the next task to finish (waiting for one), in the order sent."""
         done, _ = wait(self._tasks, return_when=FIRST_COMPLETED)
-        for task in sorted(done, key=list(self._tasks).index):
-            urls = self._tasks.pop(task)
+        for task in [task for task in self._tasks if task in done]:
             try:
                 renders = task.result()
             except Exception as error:  # a page's own SitegenError goes up as it is
-                if _was_lost(error):
-                    raise _lost(urls, self._tasks.values()) from error
-                raise
+                raise self._first_failure(task, error) from None
+            del self._tasks[task]
             yield from renders
+
+    def _first_failure(self, failed: Future[list[Rendered]], error: Exception) -> Exception:
+        """The error a serial build would give: that of the first task, in the order
+        sent, to fail, the ones sent before ``failed`` awaited (a worker may finish
+        a later task first)."""
+        sent = list(self._tasks)
+        for task in sent[:sent.index(failed)]:
+            try:
+                task.result()
+            except Exception as earlier:
+                failed, error = task, earlier
+                break
+        if _was_lost(error):
+            held = self._tasks.pop(failed)
+            return _lost(held, self._tasks.values())
+        return error
 
     def close(self, failed: bool) -> None:
         """Stop the executor; after a failure (or Ctrl-C), at once, with its tasks."""
@@ -156,22 +175,37 @@ def _lost(urls: list[str], others: Any) -> SitegenError:
 
 
 def process_pool(spec: SiteSpec, jobs: int, minimum: int) -> Workers:
-    """``jobs`` worker processes on this machine, each loading the site once."""
+    """``jobs`` worker processes on this machine, each with the site loaded once.
+
+    On Linux the workers are forked from the coordinator, whose site is
+    loaded and prepared by then: they start rendering at once, from the
+    same phase-2 state they would reach by loading the spec themselves
+    (renders are pure, so what the coordinator rendered before does not
+    show).  Elsewhere fork is not safe (macOS) or not there (Windows): each
+    worker starts from a clean process and loads the site from the spec.
+    """
 
     def start() -> Executor:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        methods = multiprocessing.get_all_start_methods()
-        # forkserver: each worker forks from a clean process that has sitegen imported.
-        context = multiprocessing.get_context("forkserver" if "forkserver" in methods
-                                              else "spawn")
-        if "forkserver" in methods:
-            context.set_forkserver_preload([__name__])
+        if sys.platform.startswith("linux") and workers.inherited is not None:
+            # Every worker is forked at the first submit, before the pool starts a thread.
+            _renderers.clear()
+            _renderers[spec] = workers.inherited
+            context = multiprocessing.get_context("fork")
+        else:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("forkserver" if "forkserver" in methods
+                                                  else "spawn")
+            if "forkserver" in methods:
+                # Each worker forks from a clean process that has sitegen imported.
+                context.set_forkserver_preload([__name__])
         return ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
                                    initargs=(spec,))
 
-    return Workers(spec, jobs, start, _stop_pool, minimum)
+    workers = Workers(spec, jobs, start, _stop_pool, minimum)
+    return workers
 
 
 def _stop_pool(executor: ProcessPoolExecutor, failed: bool) -> None:

@@ -1,9 +1,9 @@
 """A site of numbered pages for the parallel-build tests.
 
 The tests make one page misbehave through the environment, which the worker
-processes inherit: ``PARALLEL_RAISE=N`` makes page N raise, ``PARALLEL_KILL=FILE``
-makes the first worker that renders page 7 kill itself (and leave FILE, so a retry
-renders it), ``PARALLEL_SLOW=S`` makes every page take S seconds.
+processes inherit: ``PARALLEL_RAISE=N`` makes page N raise (``PARALLEL_LATE=N`` after a
+second), ``PARALLEL_KILL=FILE`` makes the first worker that renders page 7 kill itself
+(and leave FILE, so a retry renders it), ``PARALLEL_SLOW=S`` makes every page take S s.
 """
 
 import multiprocessing
@@ -27,6 +27,9 @@ def index():
 def page(number):
     time.sleep(float(os.environ.get("PARALLEL_SLOW", "0")))
     if str(number) == os.environ.get("PARALLEL_RAISE"):
+        check_page(number)
+    if str(number) == os.environ.get("PARALLEL_LATE"):
+        time.sleep(1)
         check_page(number)
     marker = os.environ.get("PARALLEL_KILL")
     if marker and number == 7 and multiprocessing.parent_process() is not None \
