@@ -3,23 +3,31 @@
 The app (written to a temporary folder) has ``--pages`` product pages behind one
 rule with an argument, each rendered from a Jinja template that extends a layout
 and links its neighbours and the index with ``url_for``, plus a static
-stylesheet.  Each tool builds it once into a fresh folder, in its own process:
+stylesheet.  Each tool builds it into a fresh folder, in its own process, ``--runs``
+times, the two tools taking turns; the file system's pending writes are flushed
+(``sync``) before each build, so no build pays for the one before it:
 
 - sitegen: ``sitegen build --app app:create_app() --jobs 2``, with this Python;
 - Frozen-Flask: ``Freezer(app).freeze()`` in a separate virtual environment that
   holds Flask and Frozen-Flask 1.0.2 only, created under the temporary folder
   (``--frozen-flask-python`` to use one you have).
 
-The target is sitegen's time at most half of Frozen-Flask's.  Both outputs are
+The target is sitegen's time at most half of Frozen-Flask's, medians of one
+invocation.  Writing 2,000 folders dominates both tools' system time, and on a
+virtual disk it varies from run to run by a factor of two or more: hence the
+turns, the medians and the CPU figures beside the wall times.  Both outputs are
 compared, so the figures are for the same files::
 
-    python bench/flask.py                 # 2,000 pages
-    python bench/flask.py --pages 500
+    python bench/flask.py                 # 2,000 pages, 5 runs each
+    python bench/flask.py --pages 500 --runs 3
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -110,19 +118,24 @@ def frozen_flask_python(folder: Path) -> str:
     return python
 
 
-def time_sitegen(site: Path, out: Path, jobs: int) -> float:
+def timed(command: list[str]) -> tuple[float, float]:
+    """Wall and CPU (user + system, its child processes included) seconds of ``command``."""
+    os.sync()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run([str(Path(sys.executable).parent / "sitegen"), "build", str(site),
-                    "--app", "app:create_app()", "-o", str(out), "-q", "--jobs", str(jobs)],
-                   check=True)
-    return time.perf_counter() - started
+    subprocess.run(command, check=True, capture_output=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def time_frozen_flask(python: str, site: Path, out: Path) -> float:
-    started = time.perf_counter()
-    subprocess.run([python, "-c", FREEZE, str(site), str(out)], check=True,
-                   capture_output=True)
-    return time.perf_counter() - started
+def sitegen_command(site: Path, out: Path, jobs: int) -> list[str]:
+    return [str(Path(sys.executable).parent / "sitegen"), "build", str(site),
+            "--app", "app:create_app()", "-o", str(out), "-q", "--jobs", str(jobs)]
+
+
+def frozen_flask_command(python: str, site: Path, out: Path) -> list[str]:
+    return [python, "-c", FREEZE, str(site), str(out)]
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -134,6 +147,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--frozen-flask-python", metavar="PYTHON",
                         help="a Python with Flask and Frozen-Flask 1.0.2 (default: a new venv)")
     args = parser.parse_args()
@@ -141,16 +155,26 @@ def main() -> None:
         folder = Path(temp)
         site = make_app(folder, args.pages)
         python = args.frozen_flask_python or frozen_flask_python(folder)
-        theirs = time_frozen_flask(python, site, folder / "frozen")
-        ours = time_sitegen(site, folder / "sitegen", args.jobs)
-        built, frozen = tree(folder / "sitegen"), tree(folder / "frozen")
-        same = built == frozen
-    print(f"{args.pages} pages, one run each (wall time, process start included)")
-    print(f"  Frozen-Flask 1.0.2:            {theirs:6.2f} s")
-    print(f"  sitegen build --jobs {args.jobs}:       {ours:6.2f} s  "
-          f"({ours / theirs:.2f}× Frozen-Flask; target ≤ 0.5×)")
-    print(f"  same files, same bytes: {'yes' if same else 'NO'}")
-
+        theirs: list[tuple[float, float]] = []
+        ours: list[tuple[float, float]] = []
+        for run in range(args.runs):
+            theirs.append(timed(frozen_flask_command(python, site, folder / f"frozen{run}")))
+            ours.append(timed(sitegen_command(site, folder / f"sitegen{run}", args.jobs)))
+        same = all(tree(folder / f"sitegen{run}") == tree(folder / f"frozen{run}")
+                   for run in range(args.runs))
+    their_wall = statistics.median(wall for wall, _ in theirs)
+    our_wall = statistics.median(wall for wall, _ in ours)
+    print(f"{args.pages} pages, {args.runs} runs each, turn about; medians "
+          "(process start included)")
+    print("| tool | wall s | CPU s | runs (wall s) |")
+    print("|---|---:|---:|---|")
+    for name, runs in (("Frozen-Flask 1.0.2", theirs),
+                       (f"sitegen build --jobs {args.jobs}", ours)):
+        print(f"| {name} | {statistics.median(w for w, _ in runs):.2f} | "
+              f"{statistics.median(c for _, c in runs):.2f} | "
+              f"{', '.join(f'{w:.2f}' for w, _ in runs)} |")
+    print(f"sitegen ÷ Frozen-Flask (wall medians): {our_wall / their_wall:.2f}× (target ≤ 0.5×)")
+    print(f"same files, same bytes: {'yes' if same else 'NO'}")
 
 if __name__ == "__main__":
     main()

@@ -25,7 +25,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import BuildError, Map
 from werkzeug.security import safe_join
 
@@ -47,6 +47,8 @@ Generator = Callable[[], Iterable[Any]]
 #: The ``url_for`` calls of the render in progress: ``(endpoint, values)``.
 _cv_calls: ContextVar[list[tuple[str, dict[str, Any]]] | None] = ContextVar(
     "sitegen.flask.calls", default=None)
+#: The FlaskSite whose app answers the request in progress.
+_cv_site: ContextVar[FlaskSite | None] = ContextVar("sitegen.flask.site", default=None)
 
 
 def generator(app: Any, endpoint_or_function: str | Generator | None = None) -> Any:
@@ -130,6 +132,18 @@ class FlaskSite(ForeignSite):
         hooks = app.url_default_functions.setdefault(None, [])
         if _note_url_for not in hooks:
             hooks.insert(0, _note_url_for)
+        # The endpoint each request matched, with its arguments before any other
+        # preprocessor takes them: Flask matched it already, so no second match.
+        preprocessors = app.url_value_preprocessors.setdefault(None, [])
+        if _note_view not in preprocessors:
+            preprocessors.insert(0, _note_view)
+        #: The URL of each ``url_for`` call seen so far, by adapter and arguments: a
+        #: thousand pages that link the home page build its URL once.
+        self._built: dict[tuple[Any, ...], str | None] = {}
+        self._adapters: dict[tuple[Any, ...], Any] = {}
+        #: Called after each render with its ``url_for`` calls, ``(endpoint, values)``
+        #: once every ``url_defaults`` function ran (the Freezer logs them so).
+        self.on_url_for: Callable[[list[tuple[str, dict[str, Any]]]], None] | None = None
 
     def __repr__(self) -> str:
         return f"<FlaskSite {self.app!r} at {self.root_path}>"
@@ -165,37 +179,54 @@ class FlaskSite(ForeignSite):
         record = environ.get(RECORD_KEY) or RenderRecord(environ.get("PATH_INFO", "/"),
                                                          str(self.root_path))
         self.note_render(record)
-        adapter = self.url_map.bind_to_environ(environ)
-        if not environ.get(NOT_FOUND_KEY):
-            self._note_endpoint(adapter, environ, record)
         calls: list[tuple[str, dict[str, Any]]] = []
-        tokens = _cv_record.set(record), _cv_calls.set(calls)
+        tokens = _cv_record.set(record), _cv_calls.set(calls), _cv_site.set(self)
         try:
             if environ.get(NOT_FOUND_KEY):
                 return self._not_found(environ, start_response)
             return self.app.wsgi_app(environ, start_response)
         finally:
+            _cv_site.reset(tokens[2])
             _cv_calls.reset(tokens[1])
             _cv_record.reset(tokens[0])
-            for endpoint, values in calls:
-                try:
-                    url = adapter.build(endpoint, values, force_external=False)
-                except (BuildError, ValueError, TypeError):
-                    continue  # not a URL of this app (or not for GET): nothing to build
-                record.urls.add(normalize_url(self.local_path(url)))
+            self._note_urls(environ, calls, record)
+            if self.on_url_for is not None:
+                self.on_url_for(calls)
 
     __call__ = wsgi_app
 
-    def _note_endpoint(self, adapter: Any, environ: dict[str, Any],
-                       record: RenderRecord) -> None:
-        try:
-            endpoint, args = adapter.match(environ.get("PATH_INFO", "/"), "GET")
-        except HTTPException:
-            return
+    def _note_urls(self, environ: dict[str, Any], calls: list[tuple[str, dict[str, Any]]],
+                   record: RenderRecord) -> None:
+        """The URLs of the render's ``url_for`` calls, as the build's own address builds them."""
+        where = (environ.get("HTTP_HOST"), environ.get("SERVER_NAME"),
+                 environ.get("SCRIPT_NAME"), environ.get("wsgi.url_scheme"))
+        adapter = self._adapters.get(where) if calls else None
+        for endpoint, values in calls:
+            try:
+                key: tuple[Any, ...] | None = (where, endpoint, *sorted(values.items()))
+                url = self._built.get(key)  # type: ignore[arg-type]
+            except TypeError:  # an unhashable or unorderable value: built every time
+                key = url = None
+            if url is None and (key is None or key not in self._built):
+                if adapter is None:
+                    adapter = self._adapters[where] = self.url_map.bind_to_environ(environ)
+                try:
+                    url = normalize_url(self.local_path(
+                        adapter.build(endpoint, values, force_external=False)))
+                except (BuildError, ValueError, TypeError):
+                    url = None  # not a URL of this app (or not for GET): nothing to build
+                if key is not None:
+                    self._built[key] = url
+            if url is not None:
+                record.urls.add(url)
+
+    def note_view(self, endpoint: str, values: dict[str, Any] | None,
+                  record: RenderRecord) -> None:
+        """The endpoint a request matched, and the static file it sends, if any."""
         record.endpoint = endpoint
         folder = self.static_endpoints.get(endpoint)
-        if folder is not None and "filename" in args:
-            path = safe_join(folder, args["filename"])
+        if folder is not None and values and "filename" in values:
+            path = safe_join(folder, values["filename"])
             if path is not None and os.path.isfile(path):
                 record.sent_file(path)
 
@@ -205,6 +236,14 @@ class FlaskSite(ForeignSite):
             response = self.app.make_response(self.app.handle_user_exception(NotFound()))
             response = self.app.process_response(response)
         return response(environ, start_response)
+
+
+def _note_view(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """A ``url_value_preprocessor`` (run first for every request the app matched) that
+    notes the endpoint in the record of the render in progress."""
+    site, record = _cv_site.get(), _cv_record.get()
+    if site is not None and record is not None and endpoint is not None:
+        site.note_view(endpoint, values, record)
 
 
 def _note_url_for(endpoint: str, values: dict[str, Any]) -> None:
