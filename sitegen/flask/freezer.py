@@ -16,10 +16,15 @@ It honours every ``FREEZER_*`` key with Frozen-Flask 1.0.2's meaning (destinatio
 and what to leave in it, static files to skip, base URL, relative URLs, redirect
 and 404 policies, default MIME type and its warnings, skipping existing files)
 and warns with the same warning classes, so code that filters them keeps working.
-The app's ``url_for`` calls are noted by :class:`sitegen.flask.FlaskSite`'s hook,
-the one ``sitegen build`` uses.  For sitegen's own output rules (redirect pages,
-link crawling, ``404.html``, parallel and incremental builds), build the app with
-``sitegen build --app`` instead.
+
+It is sitegen's pipeline under Frozen-Flask's rules: each URL is rendered by the
+pipeline's :class:`~sitegen.pipeline.render.Renderer` over a
+:class:`sitegen.flask.FlaskSite` (whose hook logs the ``url_for`` calls, as for
+``sitegen build``), and the files go through the pipeline's
+:class:`~sitegen.pipeline.output.OutputTree`: staged beside the destination and
+swapped in whole, unchanged files carried by hard link.  For sitegen's own output
+rules (redirect pages, link crawling, ``404.html``, parallel and incremental
+builds), build the app with ``sitegen build --app`` instead.
 """
 
 from __future__ import annotations
@@ -37,7 +42,13 @@ from typing import Any, NamedTuple
 from unicodedata import normalize
 from urllib.parse import unquote, urlsplit
 
-from . import FlaskSite, _cv_calls
+from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.test import Client
+
+from ..errors import SitegenError
+from ..pipeline.output import OutputTree
+from ..pipeline.render import Rendered, Renderer
+from . import FlaskSite
 
 __all__ = ["Freezer", "FrozenFlaskWarning", "MimetypeMismatchWarning",
            "MissingURLGeneratorWarning", "NotFoundWarning", "RedirectWarning", "Page",
@@ -134,33 +145,29 @@ class Freezer:
     # -- freezing ---------------------------------------------------------------
 
     def freeze_yield(self) -> Iterator[Page]:
-        """Freeze, yielding a :class:`Page` as each URL is written (for progress bars)."""
+        """Freeze, yielding a :class:`Page` as each URL is rendered (for progress bars).
+
+        The files go into a staging folder beside the destination, which is
+        put in its place when every URL is done: a freeze that fails, or is
+        stopped, leaves the destination as it was.
+        """
         if self.app is None:
             raise RuntimeError("The Freezer has no app: pass one, or call init_app(app).")
         config = self.app.config
-        self.root.mkdir(parents=True, exist_ok=True)
+        renderer = Renderer(self._pipeline_site())
         seen: set[str] = set()
         endpoints: set[str | None] = set()
-        written: set[Path] = set()
-        for url, endpoint, last_modified in self._generate_all_urls():
-            endpoints.add(endpoint)
-            if url in seen:
-                continue
-            seen.add(url)
-            path = self._build_one(url, last_modified)
-            written.add(path)
-            yield Page(url, path.relative_to(self.root))
-        self._check_endpoints(endpoints)
-        if config["FREEZER_REMOVE_EXTRA_FILES"]:
-            ignore = config["FREEZER_DESTINATION_IGNORE"]
-            for name in list(walk_directory(self.root, ignore=ignore)):
-                path = self.root / name
-                if path not in written:
-                    path.unlink()
-                    try:
-                        path.parent.rmdir()
-                    except OSError:
-                        pass  # not empty: other files are still there
+        with OutputTree(self.root, keep=self._kept_by(config)) as tree:
+            placed: set[str] = set()
+            for url, endpoint, last_modified in self._generate_all_urls():
+                endpoints.add(endpoint)
+                if url in seen:
+                    continue
+                seen.add(url)
+                path = self._build_one(tree, renderer, url, last_modified, placed)
+                yield Page(url, Path(path))
+            self._check_endpoints(endpoints)
+            tree.commit()
 
     def freeze(self) -> set[str]:
         """Freeze every URL; the set of URLs frozen."""
@@ -212,17 +219,11 @@ class Freezer:
         while self._calls:
             yield self._calls.pop(0)
 
-    @contextmanager
-    def _noting_url_for(self) -> Iterator[None]:
-        calls: list[tuple[str, dict[str, Any]]] = []
-        token = _cv_calls.set(calls)
-        try:
-            yield
-        finally:
-            _cv_calls.reset(token)
-            # Copied once the render is over, with what url_defaults filled in:
-            # url_for rebuilds the same URL from them.
-            self._calls += [(e, dict(v)) for e, v in calls] if self.log_url_for else []
+    def _log(self, calls: list[tuple[str, dict[str, Any]]]) -> None:
+        # Copied once the render is over, with what url_defaults filled in:
+        # url_for rebuilds the same URL from them.
+        if self.log_url_for:
+            self._calls += [(endpoint, dict(values)) for endpoint, values in calls]
 
     def _check_endpoints(self, seen: set[str | None]) -> None:
         expected = {rule.endpoint for rule in self.app.url_map.iter_rules()
@@ -241,54 +242,108 @@ class Freezer:
             raise RuntimeError("The Freezer has no app: pass one, or call init_app(app).")
         return self._site
 
-    def _build_one(self, url: str, last_modified: datetime | None = None) -> Path:
-        """Ask the app for ``url`` and write its file, unless it is up to date."""
+    def _pipeline_site(self) -> FlaskSite:
+        """The app as sitegen's pipeline renders it, at the ``FREEZER_*`` settings of now.
+
+        Relative URLs are Frozen-Flask's (``url_for`` made relative in the
+        templates), not sitegen's rewriting of every link.
+        """
+        site = self._site_or_fail()
+        site.config["BASE_URL"] = self.app.config["FREEZER_BASE_URL"]
+        site.config["RELATIVE_URLS"] = False
+        site.on_url_for = self._log
+        return site
+
+    def _kept_by(self, config: Mapping[str, Any]) -> Callable[[str, bool], bool]:
+        """What of the destination's other files survives: everything, unless
+        ``FREEZER_REMOVE_EXTRA_FILES``; then what ``FREEZER_DESTINATION_IGNORE`` matches."""
+        if not config["FREEZER_REMOVE_EXTRA_FILES"]:
+            return lambda path, is_folder: not is_folder  # each file, in whatever folder
+        ignore = list(config["FREEZER_DESTINATION_IGNORE"])
+
+        def kept(path: str, is_folder: bool) -> bool:
+            if is_folder:
+                return any(_folder_ignored(path, pattern) for pattern in ignore)
+            name = path.rpartition("/")[2]
+            return any(_file_ignored(path, name, pattern) for pattern in ignore)
+
+        return kept
+
+    def _build_one(self, tree: OutputTree, renderer: Renderer, url: str,
+                   last_modified: datetime | None, placed: set[str]) -> str:
+        """Render ``url`` through the pipeline and place its file, unless it is up to date."""
         config = self.app.config
         policy = config["FREEZER_REDIRECT_POLICY"]
-        path = self.root / normalize("NFC", self.urlpath_to_filepath(url))
+        path = normalize("NFC", self.urlpath_to_filepath(url))
+        if path in placed:  # two URLs, one file: the first one's stays
+            return path
+        placed.add(path)
         skip = config["FREEZER_SKIP_EXISTING"]
         if callable(skip):
-            skip = skip(url, str(path))
-        if path.is_file():
-            modified = datetime.fromtimestamp(path.stat().st_mtime)
+            skip = skip(url, str(self.root / path))
+        old = tree.old_stat(path)
+        if old is not None:
+            modified = datetime.fromtimestamp(old[1] / 1e9)
             if skip or (last_modified is not None and modified >= last_modified):
+                tree.carry(path)
                 return path
-        client = self.app.test_client()
-        with self._noting_url_for(), self._relative_url_for(config["FREEZER_RELATIVE_URLS"]):
-            response = client.get(url, follow_redirects=policy == "follow",
-                                  base_url=config["FREEZER_BASE_URL"])
-        try:
-            self._check_status(url, response, policy)
-            self._check_type(path, response)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            content = response.data
-            if not path.is_file() or path.read_bytes() != content:
-                path.write_bytes(content)  # unchanged files keep their time (rsync)
-        finally:
-            response.close()
+        with self._relative_url_for(config["FREEZER_RELATIVE_URLS"]):
+            rendered = self._render(renderer, url, follow=policy == "follow")
+        self._check_status(url, rendered.status, policy)
+        self._check_type(path, rendered.mimetype)
+        if rendered.source_file is not None and not rendered.body:
+            tree.copy(path, rendered.source_file)
+        else:
+            tree.write(path, rendered.body)
         return path
 
-    def _check_status(self, url: str, response: Any, policy: str) -> None:
-        status = response.status_code
+    def _render(self, renderer: Renderer, url: str, follow: bool) -> Rendered:
+        """The pipeline's render of ``url``; a view's own exception goes up as it is, as
+        under Frozen-Flask.
+
+        A redirect to follow is asked again through Werkzeug's test client,
+        which follows it as Frozen-Flask's does (a target outside the base
+        URL's path included); the app still answers through the site, so its
+        ``url_for`` calls are logged on the way.
+        """
+        try:
+            rendered = renderer.render(url)
+        except SitegenError as error:
+            if error.__cause__ is not None:
+                raise error.__cause__ from None
+            raise
+        if not (follow and rendered.is_redirect):
+            return rendered
+        client = Client(renderer.site)
+        response = client.get(url, follow_redirects=True,
+                              base_url=self.app.config["FREEZER_BASE_URL"])
+        try:
+            return Rendered(url, response.status_code, response.mimetype, response.data,
+                            rendered.record)
+        finally:
+            response.close()
+
+    def _check_status(self, url: str, status: int, policy: str) -> None:
         if status == 200:
             return
+        line = f"{status} {HTTP_STATUS_CODES.get(status, 'UNKNOWN').upper()}"
         if status == 404 and self.app.config["FREEZER_IGNORE_404_NOT_FOUND"]:
-            warnings.warn(f"Ignored {response.status!r} on URL {url}", NotFoundWarning,
+            warnings.warn(f"Ignored {line!r} on URL {url}", NotFoundWarning,
                           stacklevel=4)
         elif status in (301, 302) and policy == "ignore":
-            warnings.warn(f"Ignored {response.status!r} on URL {url}", RedirectWarning,
+            warnings.warn(f"Ignored {line!r} on URL {url}", RedirectWarning,
                           stacklevel=4)
         else:
-            raise ValueError(f"Unexpected status {response.status!r} on URL {url}")
+            raise ValueError(f"Unexpected status {line!r} on URL {url}")
 
-    def _check_type(self, path: Path, response: Any) -> None:
+    def _check_type(self, path: str, mimetype: str) -> None:
         if self.app.config["FREEZER_IGNORE_MIMETYPE_WARNINGS"]:
             return
-        guessed = mimetypes.guess_type(path.name)[0] or \
-            self.app.config["FREEZER_DEFAULT_MIMETYPE"]
-        if guessed != response.mimetype:
-            warnings.warn(f"Filename extension of {path.name!r} (type {guessed}) does not "
-                          f"match Content-Type: {response.content_type}",
+        name = path.rpartition("/")[2]
+        guessed = mimetypes.guess_type(name)[0] or self.app.config["FREEZER_DEFAULT_MIMETYPE"]
+        if guessed != mimetype:
+            warnings.warn(f"Filename extension of {name!r} (type {guessed}) does not "
+                          f"match Content-Type: {mimetype}",
                           MimetypeMismatchWarning, stacklevel=4)
 
     @contextmanager

@@ -202,13 +202,17 @@ class OutputTree:
     """
 
     def __init__(self, output: Path, keep_patterns: Iterable[str] = (), *,
-                 on_wait: Callable[[Path], None] | None = None) -> None:
+                 on_wait: Callable[[Path], None] | None = None,
+                 keep: Callable[[str, bool], bool] | None = None) -> None:
         self.output = Path(output).absolute()
         parent, name = self.output.parent, self.output.name
         self.staging = parent / f".{name}{STAGING_SUFFIX}"
         self.trash = parent / f".{name}{TRASH_SUFFIX}"
         self.lock_path = parent / f".{name}{LOCK_SUFFIX}"
-        self._keep = list(keep_patterns)
+        patterns = list(keep_patterns)
+        #: Whether an entry of the old tree the new one lacks is kept: ``(path, is a
+        #: folder)``.  A kept folder comes whole; dotfiles are always kept.
+        self._keep = keep or (lambda rel, is_folder: _kept(rel, patterns))
         self._on_wait = on_wait
         self._lock_fd: int | None = None
         self._open = False
@@ -680,7 +684,7 @@ class _Survey:
 
 
 def _survey(output: Path, files: Collection[str], folders: Collection[str],
-            keep_patterns: list[str]) -> _Survey:
+            keep: Callable[[str, bool], bool]) -> _Survey:
     """Walk the old tree once for what to keep and what goes.
 
     ``scandir`` entries say what they are without a stat each, which keeps
@@ -696,8 +700,9 @@ def _survey(output: Path, files: Collection[str], folders: Collection[str],
             for entry in entries:
                 empty = False
                 rel = rel_folder + entry.name
-                kept = entry.name.startswith(".") or _kept(rel, keep_patterns)
-                if entry.is_dir(follow_symlinks=False):
+                is_folder = entry.is_dir(follow_symlinks=False)
+                kept = entry.name.startswith(".") or keep(rel, is_folder)
+                if is_folder:
                     if kept:
                         survey.kept.append((rel, True))
                         survey.vanishing |= rel in folders
