@@ -1,6 +1,7 @@
 # `make build` builds example_site; `make test` runs every test.
 # Each creates .venv and installs what it needs on a bare machine: building
-# needs sitegen with the math and diagrams extras (the example shows both),
+# needs sitegen with the math and diagrams extras (the example shows both) and
+# the flask extra (example_site/flask_shop is a plain Flask app, frozen);
 # testing adds the test tools (the `test` extra).
 
 PYTHON ?= python3
@@ -20,6 +21,7 @@ PIP := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install -q \
 
 build: $(STAMP)
 	$(BIN)/sitegen build example_site
+	$(BIN)/sitegen build example_site/flask_shop --app 'app:create_app()'
 
 docs: $(STAMP)
 	$(BIN)/sitegen build docs
@@ -40,7 +42,7 @@ $(VENV_STAMP): pyproject.toml
 	touch $@
 
 $(STAMP): $(VENV_STAMP)
-	$(PIP) -e '.[math,diagrams]'
+	$(PIP) -e '.[math,diagrams,flask]'
 	touch $@
 
 $(TEST_STAMP): $(VENV_STAMP)
