@@ -4,8 +4,9 @@ The app (written to a temporary folder) has ``--pages`` product pages behind one
 rule with an argument, each rendered from a Jinja template that extends a layout
 and links its neighbours and the index with ``url_for``, plus a static
 stylesheet.  Each tool builds it into a fresh folder, in its own process, ``--runs``
-times, the two tools taking turns; the file system's pending writes are flushed
-(``sync``) before each build, so no build pays for the one before it:
+times, the two tools taking turns (each going first every other time); the file
+system's pending writes are flushed (``sync``) before each build, so no build pays
+for the one before it:
 
 - sitegen: ``sitegen build --app app:create_app() --jobs 2``, with this Python;
 - Frozen-Flask: ``Freezer(app).freeze()`` in a separate virtual environment that
@@ -18,7 +19,7 @@ virtual disk it varies from run to run by a factor of two or more: hence the
 turns, the medians and the CPU figures beside the wall times.  Both outputs are
 compared, so the figures are for the same files::
 
-    python bench/flask.py                 # 2,000 pages, 5 runs each
+    python bench/flask.py                 # 2,000 pages, 7 runs each
     python bench/flask.py --pages 500 --runs 3
 """
 
@@ -147,7 +148,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--frozen-flask-python", metavar="PYTHON",
                         help="a Python with Flask and Frozen-Flask 1.0.2 (default: a new venv)")
     args = parser.parse_args()
@@ -157,9 +158,11 @@ def main() -> None:
         python = args.frozen_flask_python or frozen_flask_python(folder)
         theirs: list[tuple[float, float]] = []
         ours: list[tuple[float, float]] = []
-        for run in range(args.runs):
-            theirs.append(timed(frozen_flask_command(python, site, folder / f"frozen{run}")))
-            ours.append(timed(sitegen_command(site, folder / f"sitegen{run}", args.jobs)))
+        for run in range(args.runs):  # who goes first alternates too
+            turn = [(theirs, frozen_flask_command(python, site, folder / f"frozen{run}")),
+                    (ours, sitegen_command(site, folder / f"sitegen{run}", args.jobs))]
+            for times, command in turn[::-1] if run % 2 else turn:
+                times.append(timed(command))
         same = all(tree(folder / f"sitegen{run}") == tree(folder / f"frozen{run}")
                    for run in range(args.runs))
     their_wall = statistics.median(wall for wall, _ in theirs)
