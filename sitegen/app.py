@@ -140,6 +140,7 @@ class Site(Registry):
         self.extensions: dict[str, Any] = {}
         self._forget_hooks: list[Callable[[set[str]], None]] = []
         self._save_hooks: list[Callable[[], None]] = []
+        self._flush_hooks: list[Callable[[], None]] = []
         #: Set by :meth:`ignore_caches`: parts of the site read none of their caches.
         self.caches_ignored = False
         #: Functions that add rules known only once content is read (aliases).
@@ -430,8 +431,20 @@ class Site(Registry):
         self._save_hooks.append(hook)
 
     def save_caches(self) -> None:
-        """Write what the site's parts keep between builds (content indexes)."""
+        """Write what the site's parts keep between builds (content indexes), and
+        what their caches hold (:meth:`flush_caches`)."""
+        self.flush_caches()
         for hook in self._save_hooks:
+            hook()
+
+    def on_flush(self, hook: Callable[[], None]) -> None:
+        """Register ``hook()``, called by :meth:`flush_caches`."""
+        self._flush_hooks.append(hook)
+
+    def flush_caches(self) -> None:
+        """Write what the site's caches hold back (parses, highlighted code): after
+        each batch a worker renders, each preview request, and each build."""
+        for hook in self._flush_hooks:
             hook()
 
     def ignore_caches(self) -> None:

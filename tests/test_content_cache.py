@@ -132,6 +132,7 @@ def test_a_forked_process_opens_its_own_cache_connection(copy_site, tmp_path):
     cache = ParseCache(tmp_path / "markdown", renderer.fingerprint)
     parsed = renderer.parse("# Title\n\nBody.\n")
     cache.store(cache.key(b"body-one"), parsed)
+    cache.flush()
     parent = cache._database()
     reader, writer = os.pipe()
     pid = os.fork()
@@ -139,6 +140,7 @@ def test_a_forked_process_opens_its_own_cache_connection(copy_site, tmp_path):
         try:
             ok = cache._database() is not parent and cache.load(cache.key(b"body-one")) == parsed
             cache.store(cache.key(b"body-two"), parsed)
+            cache.flush()
             os.write(writer, b"1" if ok else b"0")
         finally:
             os._exit(0)
@@ -146,3 +148,30 @@ def test_a_forked_process_opens_its_own_cache_connection(copy_site, tmp_path):
     assert os.read(reader, 1) == b"1"
     assert cache._database() is parent
     assert cache.load(cache.key(b"body-two")) == parsed  # the child's write arrived
+
+
+def test_entries_are_written_in_batches_and_found_before_they_are(tmp_path):
+    """A cold build stores two entries a page: one transaction each would cost more
+    than the highlighting they save, so they are held and written together."""
+    import sqlite3
+
+    from sitegen.content.cache import BATCH, ParseCache
+    from sitegen.content.markup import MarkdownRenderer
+
+    renderer = MarkdownRenderer.from_config({})
+    cache = ParseCache(tmp_path / "markdown", renderer.fingerprint)
+    parsed = renderer.parse("# Title\n\nBody.\n")
+
+    def written() -> int:
+        with sqlite3.connect(tmp_path / "markdown" / "parses.sqlite3") as db:
+            return db.execute("SELECT count(*) FROM parses").fetchone()[0]
+
+    for n in range(BATCH - 1):
+        cache.store(cache.key(b"body-%d" % n), parsed)
+    assert written() == 0
+    assert cache.load(cache.key(b"body-0")) == parsed  # held, and found
+    cache.store(cache.key(b"body-last"), parsed)
+    assert written() == BATCH
+    cache.store(cache.key(b"one-more"), parsed)
+    cache.flush()
+    assert written() == BATCH + 1

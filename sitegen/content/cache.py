@@ -10,8 +10,12 @@ configuration simply asks for another key.
 
 One file rather than one per page: a cold build of a thousand pages would
 otherwise create a thousand files (slow on most file systems), and SQLite
-lets concurrent builds share the cache safely.  A cache that cannot be
-read or written is a cache miss, never an error.
+lets concurrent builds share the cache safely.  Writes are held and sent
+in one transaction per :data:`BATCH` entries (and at :meth:`ParseCache.flush`,
+which the site calls after each batch a worker renders and at the end of a
+build): a transaction per entry would cost a cold build more than the
+highlighting it saves the next one.  A cache that cannot be read or
+written is a cache miss, never an error.
 
 The same file keeps highlighted code blocks (:class:`HighlightCache`, for
 ``highlighting.py``): one connection, and a block shared by two pages, or
@@ -36,6 +40,8 @@ from .markup import Parsed
 #: Bump when the shape of a cached parse changes.
 FORMAT = "4"
 FILENAME = "parses.sqlite3"
+#: Entries held before they are written, in one transaction.
+BATCH = 64
 
 
 class ParseCache:
@@ -49,6 +55,8 @@ class ParseCache:
         self._db: sqlite3.Connection | None = None
         self._unusable = False
         self._pid = os.getpid()
+        #: Entries not written yet: ``(table, key) → value``.
+        self._pending: dict[tuple[str, str], str] = {}
 
     def key(self, body_hash: bytes) -> str:
         """The key of the parse of a body with the fingerprint ``body_hash``.
@@ -63,7 +71,8 @@ class ParseCache:
 
     def load(self, key: str) -> Parsed | None:
         """The cached parse for ``key``; ``None`` if absent or unreadable."""
-        data = self._fetch("SELECT data FROM parses WHERE key = ?", key)
+        data = self._held("parses", key) or self._fetch(
+            "SELECT data FROM parses WHERE key = ?", key)
         if data is None:
             return None
         try:
@@ -74,7 +83,7 @@ class ParseCache:
     def store(self, key: str, parsed: Parsed) -> None:
         """Save ``parsed`` under ``key``."""
         data = json.dumps(parsed.to_json(), ensure_ascii=False, separators=(",", ":"))
-        self._write("INSERT OR REPLACE INTO parses VALUES (?, ?)", key, data)
+        self._write("parses", key, data)
 
     def highlights(self, readable: Callable[[], bool]) -> HighlightCache:
         """The highlighted code blocks kept in the same file, read while ``readable()``
@@ -93,16 +102,36 @@ class ParseCache:
                 return None
         return row[0] if row is not None and isinstance(row[0], str) else None
 
-    def _write(self, query: str, *values: str) -> None:
-        """Run ``query`` with ``values``; a failure is a cache miss later, not an error."""
+    def _held(self, table: str, key: str) -> str | None:
+        """An entry stored in this process and not written yet."""
+        return self._pending.get((table, key)) if self._pid == os.getpid() else None
+
+    def _write(self, table: str, key: str, value: str) -> None:
+        """Hold an entry for the next write; a failure is a cache miss later, not an error."""
         with self._lock:
-            db = self._database()
-            if db is None:
-                return
-            try:
-                db.execute(query, values)
-            except sqlite3.Error:
-                return
+            self._database()  # in a forked worker: its own connection, and none of the
+            self._pending[(table, key)] = value  # entries its parent held
+            if len(self._pending) >= BATCH:
+                self._flush()
+
+    def flush(self) -> None:
+        """Write the entries held, in one transaction."""
+        with self._lock:
+            self._flush()
+
+    def _flush(self) -> None:
+        db = self._database()
+        pending, self._pending = self._pending, {}
+        if db is None or not pending:
+            return
+        try:
+            with db:  # one transaction: committed whole, or rolled back
+                db.execute("BEGIN")
+                for table in ("parses", "highlights"):
+                    db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)",
+                                   [(k, v) for (t, k), v in pending.items() if t == table])
+        except sqlite3.Error:
+            return
 
     def _database(self) -> sqlite3.Connection | None:
         """The connection, opened on first use; a damaged file is started afresh.
@@ -112,6 +141,7 @@ class ParseCache:
         """
         if self._pid != os.getpid():
             self._db, self._pid, self._unusable = None, os.getpid(), False
+            self._pending = {}
         if self._db is None and not self._unusable:
             for attempt in range(2):
                 try:
@@ -143,12 +173,13 @@ class HighlightCache:
         """The HTML stored under ``key``; ``None`` if absent or unreadable."""
         if not self._readable():
             return None
-        return self._parses._fetch("SELECT html FROM highlights WHERE key = ?", self._key(key))
+        key = self._key(key)
+        return self._parses._held("highlights", key) or self._parses._fetch(
+            "SELECT html FROM highlights WHERE key = ?", key)
 
     def store(self, key: str, html: str) -> None:
         """Save ``html`` under ``key``."""
-        self._parses._write("INSERT OR REPLACE INTO highlights VALUES (?, ?)",
-                            self._key(key), html)
+        self._parses._write("highlights", self._key(key), html)
 
 
 def _remove(path: Path) -> bool:

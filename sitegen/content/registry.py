@@ -78,6 +78,7 @@ class SiteContent:
                                    site.root_path, lambda: not site.caches_ignored)
         site.on_forget(self.forget)
         site.on_save(self.sources.save)
+        site.on_flush(self.flush_cache)
         site.fact_sources[PAGE] = self.page_fact
         site.fact_sources[LISTING] = self.listing_fact
         highlight.register(site)
@@ -121,6 +122,11 @@ class SiteContent:
             if len(self._parses) > PARSES_KEPT:
                 self._parses.popitem(last=False)
         return parsed
+
+    def flush_cache(self) -> None:
+        """Write the parses and highlighted blocks the parse cache holds back."""
+        if self._cache is not None:
+            self._cache.flush()
 
     def heading(self, page: Page) -> str | None:
         """The first ``# heading`` of ``page``: from the source index, else its parse."""

@@ -50,7 +50,10 @@ def render_batch(spec: SiteSpec, urls: list[str]) -> list[Rendered]:
     renderer = _renderer(spec)
     root = renderer.site.root_path
     with renderer.site.app_context():
-        done = [renderer.render(url) for url in urls]
+        try:
+            done = [renderer.render(url) for url in urls]
+        finally:
+            renderer.site.flush_caches()  # a worker may end with its task
     for rendered in done:
         if rendered.source_file is not None:
             rendered.source_file = os.path.relpath(rendered.source_file, root)

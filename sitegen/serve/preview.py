@@ -169,6 +169,8 @@ class Preview:
                 answer = self._error(error)
             except Exception as error:
                 answer = self._error(internal_error(error))
+            if self.site is not None:
+                self.site.flush_caches()  # the next start finds this render's parses
             self._remember(path, answer)
             return answer
 
