@@ -79,6 +79,7 @@ peak RSS <= 1 GiB and time per page within 1.3 x N=1000's."""
 
 NOTES = """\
 - Every build is a new `sitegen build . --quiet --report FILE` process under `/usr/bin/time -v`,
+  started after a `sync` (so the untimed builds' pending writes are not in its time),
   so interpreter start-up, imports and writing the report count in every figure.
 - sitegen's own modules run from their bytecode, as an installed sitegen's do
   (`PYTHONDONTWRITEBYTECODE` is cleared); the site's `__pycache__` goes with each cold build.
@@ -132,6 +133,7 @@ class EngineBench:
         """One timed ``sitegen build``, checked; what it rendered, from its report."""
         report_file = self.logdir / f"{tag}.report.json"
         command = [str(self.script), "build", ".", "--quiet", "--report", str(report_file)]
+        os.sync()  # the untimed builds' pending writes are not this build's to pay for
         result = self.harness.timed(command, str(self.work), tag, str(self.logdir))
         result.update(self.harness.verify("sitegen", str(self.work / "build"), self.n,
                                           str(self.posts), sample=sample,
