@@ -62,6 +62,8 @@ class Sampler(threading.Thread):
         super().__init__(daemon=True)
         self.session = session
         self.peaks: dict[int, tuple[str, int]] = {}
+        #: Each process's parent: a worker forked from the build runs the build's command.
+        self.parents: dict[int, int] = {}
         self.running = True
 
     def run(self) -> None:
@@ -87,6 +89,7 @@ class Sampler(threading.Thread):
                     pid = int(entry.name)
                     old = self.peaks.get(pid, ("", 0))[1]
                     self.peaks[pid] = (cmdline, max(old, peak))
+                    self.parents[pid] = int(fields[1])
 
 
 def timed_build(script: Path, work: Path, out: Path, tag: str, logdir: Path,
@@ -94,6 +97,7 @@ def timed_build(script: Path, work: Path, out: Path, tag: str, logdir: Path,
     """One cold build, timed, with the peak RSS of the build and of its workers."""
     run.clean(work)
     shutil.rmtree(out, ignore_errors=True)
+    os.sync()  # the deletes' and the last build's pending writes are not this build's
     tfile, lfile = logdir / f"{tag}.time", logdir / f"{tag}.log"
     env = dict(os.environ, LC_ALL="C.UTF-8", LANG="C.UTF-8", TZ="UTC",
                PYTHONDONTWRITEBYTECODE="1")
@@ -110,10 +114,12 @@ def timed_build(script: Path, work: Path, out: Path, tag: str, logdir: Path,
     if code != 0:
         run.die(f"{tag}: exit status {code}; log {lfile}:\n{lfile.read_text()[-3000:]}")
     result = _time_v(tfile)
-    builds = [kib for cmd, kib in sampler.peaks.values() if " build " in cmd and "sitegen" in cmd
-              and "/usr/bin/time" not in cmd]
-    workers = [kib for cmd, kib in sampler.peaks.values()
-               if "forkserver" in cmd or "distributed" in cmd or "spawn_main" in cmd]
+    sitegen = {pid for pid, (cmd, _) in sampler.peaks.items()
+               if " build " in cmd and "sitegen" in cmd and "/usr/bin/time" not in cmd}
+    forked = {pid for pid in sitegen if sampler.parents.get(pid) in sitegen}
+    builds = [kib for pid, (_, kib) in sampler.peaks.items() if pid in sitegen - forked]
+    workers = [kib for pid, (cmd, kib) in sampler.peaks.items() if pid in forked
+               or "forkserver" in cmd or "distributed" in cmd or "spawn_main" in cmd]
     result.update(build_rss_mib=engine.mib(max(builds, default=0)),
                   worker_rss_mib=engine.mib(max(workers, default=0)), workers=len(workers))
     return result
