@@ -26,8 +26,14 @@ def installs(target: str) -> list[str]:
 
 def test_make_build_installs_sitegen_without_the_test_tools():
     lines = installs("build")
-    assert any(line.endswith(" -e '.[math,diagrams]'") for line in lines), lines
+    assert any(line.endswith(" -e '.[math,diagrams,flask]'") for line in lines), lines
     assert not any("[test]" in line for line in lines)
+
+
+def test_make_build_builds_the_example_site_and_its_flask_app():
+    builds = [line for line in planned("build") if "sitegen build" in line]
+    assert builds == [".venv/bin/sitegen build example_site",
+                      ".venv/bin/sitegen build example_site/flask_shop --app 'app:create_app()'"]
 
 
 def test_make_build_installs_quietly_without_setuptools_editable_note():
