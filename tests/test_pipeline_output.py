@@ -293,6 +293,39 @@ def test_old_stat_reads_the_previous_output_and_follows_no_symlink_out_of_it(sit
             new.old_stat("../outside/secret.html")
 
 
+def test_files_written_soon_are_there_at_commit_with_their_stat(site):
+    out, _ = site
+    with OutputTree(out) as new:
+        soon = {f"deep/{n}/index.html": new.write_soon(f"deep/{n}/index.html", b"page %d" % n)
+                for n in range(50)}
+        new.commit()
+    for path, future in soon.items():
+        placed = future.result()
+        stat = (out / path).stat()
+        assert (placed.size, placed.mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+    assert (out / "deep/7/index.html").read_bytes() == b"page 7"
+
+
+def test_a_file_written_soon_that_cannot_be_written_fails_the_commit(site):
+    out, _ = site
+    long = "x" * 300 + ".html"
+    with pytest.raises(OutputError) as caught, OutputTree(out) as new:
+        new.write_soon("fine.html", b"fine")
+        new.write_soon(long, b"hi")
+        new.commit()
+    assert f"{long} cannot be written" in caught.value.message
+    assert tree(out) == expected(OLD)
+    assert leftovers(out) == []
+
+
+def test_a_path_written_soon_is_taken_at_once(site):
+    out, _ = site
+    with OutputTree(out) as new, pytest.raises(ValueError, match="placed twice"):
+        new.write_soon("a.html", b"one")
+        new.write("a.html", b"two")
+    assert tree(out) == expected(OLD)
+
+
 def test_carrying_a_file_the_old_output_lacks_raises_file_not_found(site):
     out, _ = site
     with OutputTree(out) as new, pytest.raises(FileNotFoundError):

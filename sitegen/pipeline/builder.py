@@ -24,7 +24,9 @@ import dataclasses
 import itertools
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +48,8 @@ from .workers import AUTO_FROM, Workers, dask_executor, process_pool
 Progress = Callable[[int, int], None]
 #: What the report says of a URL the last build did not have.
 NEW_URL = "new URL"
+#: Files handed to the writer threads and not known written, at most: each holds its bytes.
+WRITES_IN_FLIGHT = 256
 
 
 #: One URL of a build: what was written for it, and why it was or was not rendered.
@@ -231,6 +235,8 @@ class BuildRun:
         self.claims = OutputClaims()
         #: URLs the workers render, and why.
         self._sent: dict[str, str] = {}
+        #: Files handed to the tree's writer threads, and the records that await their stat.
+        self._writing: deque[tuple[Entry, Future[Placed]]] = deque()
         self._aggregates: list[str] = []
         self._type_warnings: list[str] = []
 
@@ -265,6 +271,7 @@ class BuildRun:
             for url in self._aggregates:
                 self._one(url, manifest, progress)
             self._drain(progress, defer=())
+        self._settle()
 
     def _drain(self, progress: Progress | None, defer: set[str] | tuple[()]) -> None:
         """Every URL of the queue, and of the links found on the way, reused or
@@ -362,19 +369,29 @@ class BuildRun:
             return
         if not self.claims.claim(url, path):
             return
-        try:
-            if rendered.source_file is not None:
+        if rendered.source_file is None:
+            self._keep(entry, None, "rendered", reason)  # its stat once it is written
+            self._writing.append((entry, self.tree.write_soon(path, rendered.body)))
+            if len(self._writing) > WRITES_IN_FLIGHT:  # bodies waiting are memory held
+                self._settle(WRITES_IN_FLIGHT // 2)
+        else:
+            try:
                 placed = self.tree.copy(path, rendered.source_file)
-            else:
-                placed = self.tree.write(path, rendered.body)
-        except OSError as error:
-            raise OutputError(
-                f"{url} cannot be written to {path}: {error.strerror or error}.",
-                hint="a file name may be at most 255 bytes: check the URL; and check that "
-                     "the output folder is writable and its disk has room",
-            ) from error
-        self._keep(entry, placed, "rendered", reason)
+            except OSError as error:
+                raise _unwritable(url, path, error) from error
+            self._keep(entry, placed, "rendered", reason)
         self._check_type(entry)
+
+    def _settle(self, left: int = 0) -> None:
+        """Wait for the files being written until ``left`` remain; each one's stat goes
+        into its record, and the first that could not be written fails the build."""
+        while len(self._writing) > left:
+            entry, future = self._writing.popleft()
+            try:
+                placed = future.result()
+            except OSError as error:
+                raise _unwritable(entry.url, entry.path, error) from error
+            entry.size, entry.mtime_ns = placed.size, placed.mtime_ns
 
     def _keep(self, entry: Entry, placed: Placed | None, action: str,
               reason: str | None) -> None:
@@ -499,6 +516,14 @@ class BuildRun:
             f"{len(broken)} URL(s) did not answer 200:", details=details,
             hint="fix the links (or the views) named above",
         )
+
+
+def _unwritable(url: str, path: str, error: OSError) -> OutputError:
+    return OutputError(
+        f"{url} cannot be written to {path}: {error.strerror or error}.",
+        hint="a file name may be at most 255 bytes: check the URL; and check that "
+             "the output folder is writable and its disk has room",
+    )
 
 
 def _ok(item: BuiltUrl) -> bool:

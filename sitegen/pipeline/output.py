@@ -7,7 +7,10 @@ carried over from the old tree (hard links where the file system allows),
 keeping their mtime for rsync and CDNs.  Dotfiles (``.git``,
 ``.nojekyll``) and ``KEEP_FILES`` patterns survive from the old tree.
 
-:class:`OutputTree` does this file by file, as pages render.  On Linux the
+:class:`OutputTree` does this file by file, as pages render (:meth:`OutputTree.write_soon`
+hands the system calls to a writer thread, so that creating folders and files, which
+costs the kernel as much as a fast page costs to render, runs beside the rendering
+rather than in its way).  On Linux the
 swap is one ``renameat2(RENAME_EXCHANGE)``, so there is no moment without
 an output folder; elsewhere it is two renames, and the next build puts the
 old tree back if a kill fell between them.  A lock file beside the output
@@ -25,6 +28,7 @@ import shutil
 import stat
 import sys
 from collections.abc import Callable, Collection, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
@@ -51,6 +55,8 @@ _SYS_RENAMEAT2 = {"x86_64": 316, "i386": 353, "i686": 353, "aarch64": 276, "risc
 #: What a file system without an exchange answers; the swap then takes two renames.
 _NO_EXCHANGE = frozenset({errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP})
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+#: Threads that write the files :meth:`OutputTree.write_soon` hands over.
+WRITERS = 2
 _WRITE_HINT = ("a file name may be at most 255 bytes: check the URL; and check that the output "
                "folder is writable and its disk has room")
 
@@ -228,6 +234,8 @@ class OutputTree:
         self._written: list[str] = []
         #: What :meth:`old_stat` saw, for the :meth:`carry` that usually follows.
         self._seen: dict[str, os.stat_result | None] = {}
+        self._writers: ThreadPoolExecutor | None = None
+        self._soon: list[Future[Placed]] = []
 
     # -- entering and leaving
 
@@ -253,6 +261,7 @@ class OutputTree:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  tb: TracebackType | None) -> None:
+        self._stop_writers(cancel=True)
         try:
             if self._open and not self._done:
                 _remove_tree(self.staging)
@@ -261,6 +270,12 @@ class OutputTree:
         finally:
             self._open = False
             self._release()
+
+    def _stop_writers(self, cancel: bool) -> None:
+        """Wait for the writer threads: for every file, or (``cancel``) the ones begun."""
+        writers, self._writers = self._writers, None
+        if writers is not None:
+            writers.shutdown(wait=True, cancel_futures=cancel)
 
     def _check_target(self) -> None:
         output = self.output
@@ -316,6 +331,20 @@ class OutputTree:
     def write(self, path: str, body: bytes) -> Placed:
         """Write ``body`` at ``path`` now; the old file is carried instead if it has these bytes."""
         self._register(path)
+        return self._put(path, body)
+
+    def write_soon(self, path: str, body: bytes) -> Future[Placed]:
+        """:meth:`write`, by a writer thread: ``path`` is taken now (placing it twice is an
+        error here), the file is there by :meth:`commit`, and the future says how it went
+        (an ``OSError`` when it could not be written)."""
+        self._register(path)
+        if self._writers is None:
+            self._writers = ThreadPoolExecutor(WRITERS, thread_name_prefix="sitegen-write")
+        future = self._writers.submit(self._put, path, body)
+        self._soon.append(future)
+        return future
+
+    def _put(self, path: str, body: bytes) -> Placed:
         old = self._old_once(path)
         if old is not None and old.st_size == len(body) and _has_bytes(self._old_root + path,
                                                                        body):
@@ -400,6 +429,9 @@ class OutputTree:
         """
         if not self._open or self._done:
             raise RuntimeError("commit() once, inside the with block")
+        self._stop_writers(cancel=False)
+        for future in self._soon:
+            future.result()  # a file not written is no tree to publish: its OSError goes up
         stats = WriteStats(written=len(self._written), unchanged=len(self._carried))
         if not self._has_old:
             self._swap_in(_put_in_place, self.staging, self.output)
