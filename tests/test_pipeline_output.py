@@ -306,6 +306,19 @@ def test_files_written_soon_are_there_at_commit_with_their_stat(site):
     assert (out / "deep/7/index.html").read_bytes() == b"page 7"
 
 
+def test_waiting_for_writes_ends_the_writer_threads_and_writing_starts_them_again(site):
+    out, _ = site
+    with OutputTree(out) as new:
+        first = new.write_soon("one.html", b"one")
+        new.wait_for_writes()
+        assert first.done()
+        assert not [t for t in threading.enumerate() if t.name.startswith("sitegen-write")]
+        new.write_soon("two.html", b"two")
+        new.commit()
+    assert (out / "one.html").read_bytes() == b"one"
+    assert (out / "two.html").read_bytes() == b"two"
+
+
 def test_a_file_written_soon_that_cannot_be_written_fails_the_commit(site):
     out, _ = site
     long = "x" * 300 + ".html"

@@ -291,6 +291,8 @@ class BuildRun:
                 else:
                     due[url] = reason
             if workers is not None and workers.worth(len(due)):
+                if not workers.started and self.tree is not None:
+                    self.tree.wait_for_writes()  # fork no process with threads running
                 while due and workers.room > 0:
                     urls = list(itertools.islice(due, workers.batch_size(len(due))))
                     workers.submit(urls)

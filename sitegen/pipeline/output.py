@@ -271,6 +271,12 @@ class OutputTree:
             self._open = False
             self._release()
 
+    def wait_for_writes(self) -> None:
+        """Wait until every file handed to the writer threads is written, and end the
+        threads (the next :meth:`write_soon` starts them again): the build forks its
+        workers from a process with no other thread running."""
+        self._stop_writers(cancel=False)
+
     def _stop_writers(self, cancel: bool) -> None:
         """Wait for the writer threads: for every file, or (``cancel``) the ones begun."""
         writers, self._writers = self._writers, None

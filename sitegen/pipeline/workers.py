@@ -107,6 +107,10 @@ class Workers:
     def busy(self) -> bool:
         return bool(self._tasks)
 
+    @property
+    def started(self) -> bool:
+        return self._executor is not None
+
     def batch_size(self, due: int) -> int:
         """URLs per task: the due URLs spread over the tasks in flight, at most MAX_BATCH."""
         return max(1, min(MAX_BATCH, due // (self.jobs * IN_FLIGHT)))
