@@ -33,12 +33,12 @@ from pathlib import Path
 from .. import mime
 from ..app import Site
 from ..context import BuiltPage
-from ..errors import BrokenLinkError, OutputError, SitegenError, StrictModeError, relative_to
+from ..errors import BrokenLinkError, SitegenError, StrictModeError, relative_to
 from ..fingerprint import digest
 from ..urls import NOT_FOUND_PAGE, normalize_url
 from .discover import UrlQueue, seed_urls
 from .facts import FactCache, fact_order, header_change, make_header
-from .output import OutputClaims, OutputTree, Placed, WriteStats, check_output_folder
+from .output import OutputClaims, OutputTree, Placed, WriteStats, check_output_folder, unwritable
 from .paths import portability_warnings
 from .render import Rendered, Renderer
 from .spec import SiteSpec
@@ -380,7 +380,7 @@ class BuildRun:
             try:
                 placed = self.tree.copy(path, rendered.source_file)
             except OSError as error:
-                raise _unwritable(url, path, error) from error
+                raise unwritable(path, error, url) from error
             self._keep(entry, placed, "rendered", reason)
         self._check_type(entry)
 
@@ -392,7 +392,7 @@ class BuildRun:
             try:
                 placed = future.result()
             except OSError as error:
-                raise _unwritable(entry.url, entry.path, error) from error
+                raise unwritable(entry.path, error, entry.url) from error
             entry.size, entry.mtime_ns = placed.size, placed.mtime_ns
 
     def _keep(self, entry: Entry, placed: Placed | None, action: str,
@@ -518,14 +518,6 @@ class BuildRun:
             f"{len(broken)} URL(s) did not answer 200:", details=details,
             hint="fix the links (or the views) named above",
         )
-
-
-def _unwritable(url: str, path: str, error: OSError) -> OutputError:
-    return OutputError(
-        f"{url} cannot be written to {path}: {error.strerror or error}.",
-        hint="a file name may be at most 255 bytes: check the URL; and check that "
-             "the output folder is writable and its disk has room",
-    )
 
 
 def _ok(item: BuiltUrl) -> bool:

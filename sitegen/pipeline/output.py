@@ -366,7 +366,7 @@ class OutputTree:
             finally:
                 os.close(fd)
         except OSError as error:
-            raise _unwritable(path, error) from error
+            raise unwritable(path, error) from error
         self._written.append(path)
         return Placed(True, new.st_size, new.st_mtime_ns)
 
@@ -381,7 +381,7 @@ class OutputTree:
             shutil.copyfile(source, target)
             new = os.stat(target)
         except OSError as error:
-            raise _unwritable(path, error) from error
+            raise unwritable(path, error) from error
         self._written.append(path)
         return Placed(True, new.st_size, new.st_mtime_ns)
 
@@ -510,7 +510,7 @@ class OutputTree:
             for path in paths:
                 _link_or_copy(self._old_root + path, self._target(path))
         except OSError as error:
-            raise _unwritable(path, error) from error
+            raise unwritable(path, error) from error
 
     def _swap_in(self, swap: Callable[..., None], *folders: Path) -> None:
         try:
@@ -700,7 +700,8 @@ def _folder_error(error: OSError, output: Path) -> OutputError:
                        hint="check that the output folder and its parent are writable")
 
 
-def _unwritable(path: str, error: OSError, url: str | None = None) -> OutputError:
+def unwritable(path: str, error: OSError, url: str | None = None) -> OutputError:
+    """The error for a file of the tree (``url``'s, if given) that could not be written."""
     who = f"{url} cannot be written to {path}" if url else f"{path} cannot be written"
     return OutputError(f"{who}: {error.strerror or error}.", hint=_WRITE_HINT)
 
