@@ -490,8 +490,12 @@ class Site(Registry):
         return digest(*names) if names else MISSING
 
     def cache_path(self, name: str) -> Path:
-        """A folder under the site's cache directory (``.sitegen-cache``)."""
-        return self.root_path / self.config["CACHE_DIR"] / name
+        """A folder under the site's cache directory (``.sitegen-cache``).
+
+        Not a fact of the render that happens to open a cache first: where the
+        caches live changes no output.
+        """
+        return self.root_path / dict.__getitem__(self.config, "CACHE_DIR") / name
 
     # -- URLs ----------------------------------------------------------------
 

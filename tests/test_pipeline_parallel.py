@@ -21,6 +21,7 @@ import sitegen
 from sitegen import Site
 from sitegen.errors import SitegenError
 from sitegen.pipeline import SiteSpec
+from sitegen.pipeline.state import BuildState, state_path
 
 TESTS = Path(__file__).parent
 SITE_FOLDERS = {"example_site": TESTS.parent / "example_site", "docs": TESTS.parent / "docs",
@@ -74,6 +75,28 @@ def test_two_jobs_write_the_bytes_of_one_clean_and_incremental(name, tmp_path):
     assert tree(two) == tree(one)
     assert {u: (b.action, b.reason) for u, b in parallel.urls.items()} == \
         {u: (b.action, b.reason) for u, b in serial.urls.items()}
+
+
+def recorded_facts(site: Path, output: Path) -> dict[str, set[tuple[object, bytes]]]:
+    """Each URL's facts with their fingerprints, as the build state keeps them."""
+    state = BuildState.load(state_path(site / ".sitegen-cache" / "build", site, output))
+    assert state is not None
+    return {entry.url: {(state.facts[n], state.digests[n]) for n in entry.facts}
+            for entry in state.entries.values()}
+
+
+def test_the_records_of_two_jobs_hold_the_fingerprints_of_one(tmp_path):
+    """Workers send the fingerprints of the page fields they read (the coordinator
+    would have to load each page's parse to take them): the same as a serial build's."""
+    site = copy_site(TESTS.parent / "example_site", tmp_path)
+    spec = SiteSpec(str(site), build_time=BUILD_TIME)
+    sitegen.build(spec, tmp_path / "one", jobs=1)
+    sitegen.build(spec, tmp_path / "two", jobs=2)
+    serial = recorded_facts(site, tmp_path / "one")
+    parallel = recorded_facts(site, tmp_path / "two")
+    assert any(fact.kind == "page" and fact.detail == "tags"
+               for facts in serial.values() for fact, _ in facts)
+    assert parallel == serial
 
 
 def test_a_site_object_builds_in_parallel_only_from_its_folder(tmp_path):

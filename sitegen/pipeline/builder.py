@@ -363,7 +363,9 @@ class BuildRun:
         entry = Entry(url, path, rendered.status, rendered.mimetype, rendered.kind,
                       rendered.location, record.endpoint, tuple(sorted(record.links)),
                       tuple(record.warnings), source_file=source)
-        entry.facts = tuple(self.facts.number(f) for f in sorted(record.facts, key=fact_order))
+        known = rendered.fingerprints
+        entry.facts = tuple(self.facts.number(f, known.get(f))
+                            for f in sorted(record.facts, key=fact_order))
         self.queue.add_links(entry.links, url)  # sorted: the same order in every process
         if self.tree is None:
             self.kept[url] = rendered

@@ -72,10 +72,11 @@ class FactCache:
         self.source_stats: dict[str, tuple[int, int]] = {}
         self._unchanged_sources: dict[str, bool] = {}
 
-    def number(self, fact: Fact) -> int:
-        """The number of ``fact`` in this build's table (its fingerprint taken if new)."""
+    def number(self, fact: Fact, known: bytes | None = None) -> int:
+        """The number of ``fact`` in this build's table; its fingerprint, if new, is
+        ``known`` (taken by the worker that rendered the page) or taken here."""
         found = self._numbers.get(fact)
-        return self._add(fact, self._take(fact)) if found is None else found
+        return self._add(fact, self._take(fact, known)) if found is None else found
 
     def _add(self, fact: Fact, fingerprint: bytes) -> int:
         number = self._numbers[fact] = len(self.table)
@@ -86,13 +87,15 @@ class FactCache:
     def digest(self, fact: Fact) -> bytes:
         return self.digests[self.number(fact)]
 
-    def _take(self, fact: Fact) -> bytes:
+    def _take(self, fact: Fact, known: bytes | None = None) -> bytes:
         if fact.kind in (FILE, TEMPLATE):
             return self._file(fact.subject)
         if fact.kind == MANIFEST:
             return self.manifest if self.manifest is not None else digest("no manifest")
         if fact.is_intrinsic:
             self._source_unchanged(fact.subject)  # its stat, for the next build
+        if known is not None:
+            return known
         try:
             return self.site.fact_digest(fact)
         except SitegenError as error:  # rendering again reports it properly

@@ -14,7 +14,7 @@ import html
 import posixpath
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -32,7 +32,7 @@ from ..errors import (
     relative_to,
     user_frames,
 )
-from ..record import RenderRecord
+from ..record import Fact, RenderRecord
 from ..urls import NOT_FOUND_PAGE, is_absolute
 from .paths import HTML, link_path, normalize_url, output_path, request_path
 
@@ -56,6 +56,10 @@ class Rendered:
     source_file: str | None = None
     #: Where a redirect leads (site-local where it is internal).
     location: str | None = None
+    #: Fingerprints of some of the record's facts, taken where the render ran: a
+    #: worker sends those of the page fields it read (cheap there, with the page
+    #: parsed; dear for the coordinator, which would have to load the parse).
+    fingerprints: dict[Fact, bytes] = field(default_factory=dict)
 
     @property
     def is_redirect(self) -> bool:

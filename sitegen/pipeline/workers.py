@@ -20,6 +20,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SitegenError
+from ..record import PAGE
 from .render import Rendered, Renderer
 from .spec import SiteSpec
 
@@ -48,12 +49,16 @@ def render_batch(spec: SiteSpec, urls: list[str]) -> list[Rendered]:
     the coordinator finds in its own copy of the site.
     """
     renderer = _renderer(spec)
-    root = renderer.site.root_path
-    with renderer.site.app_context():
+    site = renderer.site
+    root = site.root_path
+    with site.app_context():
         try:
             done = [renderer.render(url) for url in urls]
+            for rendered in done:
+                rendered.fingerprints = {fact: site.fact_digest(fact)
+                                         for fact in rendered.record.facts if fact.kind == PAGE}
         finally:
-            renderer.site.flush_caches()  # a worker may end with its task
+            site.flush_caches()  # a worker may end with its task
     for rendered in done:
         if rendered.source_file is not None:
             rendered.source_file = os.path.relpath(rendered.source_file, root)
