@@ -215,6 +215,30 @@ def test_switching_the_engine_never_reuses_the_other_engines_parses(copy_site, c
         assert db.execute("SELECT count(*) FROM parses").fetchone() == (12,)  # 6 pages × 2
 
 
+@pytest.mark.parametrize("settings", [
+    {"css_class": "highlight", "guess_lang": False},  # sitegen's: the highlighter writes it
+    {"css_class": "highlight", "guess_lang": True},
+    {"css_class": "highlight", "linenums": True},  # codehilite's own, asked per block
+    {"css_class": "code", "noclasses": True},
+])
+@pytest.mark.parametrize("fence", [
+    "```python\nimport os\nanswer = 42\n```\n",
+    '```python hl_lines="2"\nimport os\nanswer = 42\n```\n',
+    "```nosuchlanguage\nx <y>\n```\n",
+])
+def test_python_markdown_code_is_what_fenced_code_and_codehilite_write(settings, fence):
+    """However codehilite is set, a block's HTML is Python-Markdown's own for it (sitegen
+    highlights a block itself where that gives the same bytes, which is cheaper)."""
+    from markdown import Markdown
+
+    extensions = ["fenced_code", "codehilite"]
+    configs = {"codehilite": settings}
+    own = Markdown(extensions=extensions, extension_configs=configs).convert(fence)
+    parsed = MarkdownRenderer(extensions, configs).parse(fence)
+    assert parsed.html == own
+    assert "<span" in own or "nosuchlanguage" in fence
+
+
 def test_a_code_block_is_highlighted_once_across_builds(copy_site, cli, tmp_path):
     site = copy_site("content_blog")
     block = "```python\nanswer = 42\n```\n"

@@ -186,13 +186,18 @@ class FencedBlocks(Preprocessor):
     the highlighting is still ``fenced_code``'s and ``codehilite``'s, asked
     with a fence they read, so their settings apply, and cached (the key
     is that fence and the renderer's fingerprint) so a block highlighted
-    once is never handed to Pygments again.  A title makes the block a
+    once is never handed to Pygments again.  Under codehilite's default
+    settings, a block in a language Pygments knows goes to the highlighter
+    itself, which writes the same bytes and keeps its lexers and formatter
+    (codehilite makes both afresh for every block, which costs about as much
+    as highlighting a short one).  A title makes the block a
     ``<figure>`` captioned by it; a ``mermaid`` fence is a diagram.
     """
 
     def __init__(self, md: Markdown, extension: SitegenExtension) -> None:
         super().__init__(md)
         self.extension = extension
+        self._plain: bool | None = None
 
     def run(self, lines: list[str]) -> list[str]:
         if not any("```" in line or "~~~" in line for line in lines):
@@ -240,6 +245,10 @@ class FencedBlocks(Preprocessor):
                              f"it with {DIAGRAMS_INSTALL}; the diagram shows as its source")
             return diagram_html(code)
         language = _LANGUAGE_CHARS_RE.sub("", fence.language)
+        highlighter = self.extension.highlighter
+        if language and self._plain_codehilite() and highlighter.knows(language):
+            # What codehilite would write, without a lexer and formatter made per block.
+            return with_title(highlighter.highlight(code, language, fence.lines), fence.title)
         ticks = "```"
         while ticks in code:  # a fence longer than any run of backticks in the code
             ticks += "`"
@@ -248,6 +257,20 @@ class FencedBlocks(Preprocessor):
         html_text = self.extension.highlighter.cached(
             ("markdown", self.extension.salt, block), lambda: self._highlight(block))
         return with_title(html_text or "", fence.title)
+
+    def _plain_codehilite(self) -> bool:
+        """Whether ``codehilite`` is on with settings under which its HTML for a block in a
+        language Pygments knows is the highlighter's (its ``<div>`` class, no line numbers,
+        CSS classes, the HTML formatter, no Pygments options of its own)."""
+        if self._plain is None:
+            from markdown.extensions.codehilite import CodeHiliteExtension
+
+            configs = next((ext.getConfigs() for ext in self.md.registeredExtensions
+                            if isinstance(ext, CodeHiliteExtension)), None)
+            self._plain = configs is not None and configs == {
+                **_CODEHILITE_PLAIN, "css_class": self.extension.highlighter.css_class,
+                "guess_lang": configs.get("guess_lang")}
+        return self._plain
 
     def _highlight(self, block: str) -> str | None:
         """``fenced_code``'s HTML for ``block`` (it stashes it; taken back here)."""
@@ -261,6 +284,10 @@ class FencedBlocks(Preprocessor):
         return stash.rawHtmlBlocks.pop()  # type: ignore[return-value]
 
 
+#: ``codehilite``'s settings (but its ``css_class`` and ``guess_lang``) under which
+#: :class:`Highlighter` writes its HTML for a block in a language Pygments knows.
+_CODEHILITE_PLAIN = {"linenums": None, "pygments_style": "default", "noclasses": False,
+                     "use_pygments": True, "lang_prefix": "language-", "pygments_formatter": "html"}
 _FENCE_OPEN_RE = re.compile(r"^((?:[ ]{0,3}>[ ]?)*)([ ]*)(`{3,}|~{3,})(.*)$")
 _QUOTE_RE = re.compile(r"^(?:[ ]{0,3}>[ ]?)*")
 _LIST_RE = re.compile(r"^[ ]*(?:[-*+]|\d{1,9}[.)])[ \t]")

@@ -47,6 +47,7 @@ class Highlighter:
         self.store: HighlightStore | None = None
         self._lexers: dict[str, Lexer] = {}
         self._formatters: dict[tuple[int, ...], HtmlFormatter] = {}
+        self._unknown: set[str] = set()
 
     def highlight(self, code: str, language: str, lines: tuple[int, ...] = ()) -> str:
         """``code`` in ``language`` (a Pygments alias; unknown or empty: plain text),
@@ -77,6 +78,11 @@ class Highlighter:
 
         return highlight(code.strip("\n"), self._lexer(language), self._html_formatter(lines))
 
+    def knows(self, language: str) -> bool:
+        """Whether Pygments has a lexer for ``language`` (else its code is plain text)."""
+        self._lexer(language)
+        return language not in self._unknown
+
     def _lexer(self, language: str) -> Lexer:
         lexer = self._lexers.get(language)
         if lexer is None:
@@ -87,6 +93,7 @@ class Highlighter:
                 lexer = get_lexer_by_name(language)
             except ClassNotFound:
                 lexer = get_lexer_by_name("text")
+                self._unknown.add(language)
             self._lexers[language] = lexer
         return lexer
 
