@@ -19,8 +19,9 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from typing import TYPE_CHECKING, Any
 
+from ..app import Site
 from ..errors import SitegenError
-from ..record import PAGE
+from ..record import PAGE, Fact
 from .render import Rendered, Renderer
 from .spec import SiteSpec
 
@@ -55,14 +56,26 @@ def render_batch(spec: SiteSpec, urls: list[str]) -> list[Rendered]:
         try:
             done = [renderer.render(url) for url in urls]
             for rendered in done:
-                rendered.fingerprints = {fact: site.fact_digest(fact)
-                                         for fact in rendered.record.facts if fact.kind == PAGE}
+                rendered.fingerprints = _page_fingerprints(site, rendered)
         finally:
             site.flush_caches()  # a worker may end with its task
     for rendered in done:
         if rendered.source_file is not None:
             rendered.source_file = os.path.relpath(rendered.source_file, root)
     return done
+
+
+def _page_fingerprints(site: Site, rendered: Rendered) -> dict[Fact, bytes]:
+    """The fingerprints of the page fields ``rendered`` read; one that cannot be taken
+    is left to the coordinator, which records it as an error as a serial build does."""
+    found = {}
+    for fact in rendered.record.facts:
+        if fact.kind == PAGE:
+            try:
+                found[fact] = site.fact_digest(fact)
+            except SitegenError:
+                continue
+    return found
 
 
 def _renderer(spec: SiteSpec) -> Renderer:
