@@ -267,9 +267,10 @@ class FencedBlocks(Preprocessor):
 
             configs = next((ext.getConfigs() for ext in self.md.registeredExtensions
                             if isinstance(ext, CodeHiliteExtension)), None)
-            self._plain = configs is not None and configs == {
-                **_CODEHILITE_PLAIN, "css_class": self.extension.highlighter.css_class,
-                "guess_lang": configs.get("guess_lang")}
+            # A known language is never guessed: guess_lang may be either.
+            self._plain = configs is not None and \
+                {key: value for key, value in configs.items() if key != "guess_lang"} == \
+                {**_CODEHILITE_PLAIN, "css_class": self.extension.highlighter.css_class}
         return self._plain
 
     def _highlight(self, block: str) -> str | None:
