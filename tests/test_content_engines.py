@@ -240,6 +240,20 @@ def test_python_markdown_code_is_what_fenced_code_and_codehilite_write(settings,
     assert "<span" in own or "nosuchlanguage" in fence
 
 
+@PYTHON_MARKDOWN
+def test_python_markdowns_inline_patterns_apply_as_in_python_markdown_itself():
+    """sitegen reads the inline patterns from a list rather than from the registry (which
+    sorts itself on each lookup): the same patterns in the same order, the same HTML."""
+    from markdown import Markdown
+
+    source = ("\"q\" -- A *b* **c** ***d*** `e` &amp; &copy; <span>f</span>  \nline\\*g*\n\n"
+              "| h | *i* |\n|---|---|\n| `j` | **k** |\n\n> *l* and __m__\n")
+    extensions = ["tables", "smarty", "footnotes"]
+    own = Markdown(extensions=extensions, output_format="html").convert(source)
+    assert MarkdownRenderer(extensions, {}).parse(source).html == own
+    assert "<strong><em>d</em></strong>" in own and "&ldquo;q&rdquo; &ndash;" in own
+
+
 def test_whether_pygments_knows_a_language_is_asked_without_making_a_lexer():
     """A cached block needs no lexer, so asking about its language builds none (the
     first Python lexer compiles its rules: 30 ms of a one-post rebuild)."""
