@@ -4,6 +4,7 @@ over the site's own sources."""
 from __future__ import annotations
 
 import errno
+import gc
 import inspect
 import itertools
 import json
@@ -14,6 +15,7 @@ import sys
 import textwrap
 import threading
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -329,6 +331,29 @@ def test_a_file_written_soon_that_cannot_be_written_fails_the_commit(site):
     assert f"{long} cannot be written" in caught.value.message
     assert tree(out) == expected(OLD)
     assert leftovers(out) == []
+
+
+def test_of_several_files_that_cannot_be_written_the_commit_names_the_first_handed_over(site):
+    out, _ = site
+    names = [f"{letter * 300}.html" for letter in "abcdefgh"]
+    with pytest.raises(OutputError) as caught, OutputTree(out) as new:
+        for name in names:
+            new.write_soon(name, b"hi")
+        new.commit()
+    assert f"{names[0]} cannot be written" in caught.value.message
+    assert tree(out) == expected(OLD)
+
+
+def test_a_file_written_soon_is_not_held_once_written(site):
+    """A build of 100,000 pages hands over 100,000 writes: the tree keeps none of them."""
+    out, _ = site
+    with OutputTree(out) as new:
+        held = weakref.ref(new.write_soon("one.html", b"one"))
+        new.wait_for_writes()
+        gc.collect()
+        assert held() is None
+        new.commit()
+    assert (out / "one.html").read_bytes() == b"one"
 
 
 def test_a_path_written_soon_is_taken_at_once(site):

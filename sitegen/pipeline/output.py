@@ -235,7 +235,10 @@ class OutputTree:
         #: What :meth:`old_stat` saw, for the :meth:`carry` that usually follows.
         self._seen: dict[str, os.stat_result | None] = {}
         self._writers: ThreadPoolExecutor | None = None
-        self._soon: list[Future[Placed]] = []
+        #: Files handed to the writer threads so far, and the writes that failed (by their
+        #: place in that order): a write that succeeded is not held, nor is its future.
+        self._handed = 0
+        self._failed: list[tuple[int, Future[Placed]]] = []
 
     # -- entering and leaving
 
@@ -347,8 +350,13 @@ class OutputTree:
         if self._writers is None:
             self._writers = ThreadPoolExecutor(WRITERS, thread_name_prefix="sitegen-write")
         future = self._writers.submit(self._put, path, body)
-        self._soon.append(future)
+        future.add_done_callback(functools.partial(self._note_failure, self._handed))
+        self._handed += 1
         return future
+
+    def _note_failure(self, number: int, future: Future[Placed]) -> None:
+        if not future.cancelled() and future.exception() is not None:
+            self._failed.append((number, future))  # from a writer thread: one append
 
     def _put(self, path: str, body: bytes) -> Placed:
         old = self._old_once(path)
@@ -436,8 +444,8 @@ class OutputTree:
         if not self._open or self._done:
             raise RuntimeError("commit() once, inside the with block")
         self._stop_writers(cancel=False)
-        for future in self._soon:
-            future.result()  # a file not written is no tree to publish: its OSError goes up
+        if self._failed:  # a file not written is no tree to publish: the first one's OSError
+            min(self._failed, key=lambda failed: failed[0])[1].result()
         stats = WriteStats(written=len(self._written), unchanged=len(self._carried))
         if not self._has_old:
             self._swap_in(_put_in_place, self.staging, self.output)
