@@ -7,13 +7,21 @@ of one.  Reading accepts no class beyond the few date and time types front
 matter holds, so a cache file can never run code; and anything wrong with
 it (missing, truncated, damaged, a directory in its place, written by
 another version) reads as "no cache", which only makes a build slower.
+
+A file holds one value and then its rows (the records of 100,000 URLs,
+say), pickled a few hundred at a time with the pickler's memo cleared
+between: a pickler remembers every object it wrote, and one pickle of a
+whole large site's rows would hold that memo, and a copy of every row as
+a tuple, at the very end of a build, when memory is at its highest.
 """
 
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import pickle
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +32,24 @@ DATE_CLASSES = frozenset({
 })
 
 
-def write_cache(path: Path, value: Any) -> bool:
-    """Pickle ``value`` to ``path`` atomically; False (and nothing written) on failure."""
+#: Rows pickled together, with one memo.
+ROWS_A_PICKLE = 500
+
+
+def write_cache(path: Path, value: Any, rows: Iterable[Any] = ()) -> bool:
+    """Pickle ``value``, then ``rows``, to ``path`` atomically; False (and nothing
+    written) on failure."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(temporary, "wb") as f:
-            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.dump(value)
+            rows = iter(rows)
+            while chunk := list(itertools.islice(rows, ROWS_A_PICKLE)):
+                pickler.clear_memo()
+                pickler.dump(chunk)
+            pickler.dump(None)  # the end: a file cut short after a chunk is no cache
         os.replace(temporary, path)
     except OSError:  # a cache that cannot be written makes only a slower next build
         try:
@@ -41,13 +60,22 @@ def write_cache(path: Path, value: Any) -> bool:
     return True
 
 
-def read_cache(path: Path) -> Any:
-    """The value pickled at ``path``, or None when there is none that can be trusted."""
+def read_cache(path: Path) -> tuple[Any, list[Any]] | None:
+    """The value and the rows pickled at ``path``, or None when there are none that can
+    be trusted."""
     try:
-        data = path.read_bytes()
-        return _PlainUnpickler(io.BytesIO(data)).load()
+        stream = io.BytesIO(path.read_bytes())
+        value = _PlainUnpickler(stream).load()
+        rows: list[Any] = []
+        # An unpickler of its own for each chunk: it numbers what it remembers from its
+        # first object on, as the pickler did once its memo was cleared.
+        while (chunk := _PlainUnpickler(stream).load()) is not None:
+            if type(chunk) is not list:
+                return None
+            rows += chunk
     except Exception:  # missing, truncated, damaged, a folder, foreign classes
         return None
+    return value, rows
 
 
 class _PlainUnpickler(pickle.Unpickler):

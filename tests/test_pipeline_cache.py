@@ -22,6 +22,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from sitegen import cachefile
+from sitegen.cachefile import write_cache
 from sitegen.cli import main
 from sitegen.content import sourceindex
 
@@ -143,10 +145,17 @@ def a_directory(path: Path) -> None:
 
 
 def rewrite(path: Path, change: Callable[[list[Any]], None]) -> None:
-    """Unpickle our own cache file (trusted: this build wrote it), change it, pickle it."""
-    data = list(pickle.loads(path.read_bytes()))
+    """Unpickle our own cache file (trusted: this build wrote it), change it, pickle it.
+
+    ``change`` gets the fields of the file's value and, last, the list of its rows.
+    """
+    with path.open("rb") as f:
+        value, rows = pickle.load(f), []
+        while (chunk := pickle.load(f)) is not None:
+            rows += chunk
+    data = [*value, rows]
     change(data)
-    path.write_bytes(pickle.dumps(tuple(data)))
+    assert write_cache(path, tuple(data[:-1]), data[-1])
 
 
 def another_format(path: Path) -> None:
@@ -221,8 +230,9 @@ def _versions_as_a_mapping(data: list[Any]) -> None:
 def _fact_numbers_not_integers(data: list[Any]) -> None:
     # an entry is (url, path, status, mimetype, kind, location, endpoint, links,
     # warnings, facts, size, mtime_ns, source_file)
-    data[4] = [(*e[:9], tuple(float(i) for i in e[9]), *e[10:]) for e in data[4]]
-    assert any(e[9] for e in data[4])
+    data[-1] = [(*e[:9], tuple(float(i) for i in e[9]), *e[10:]) if _is_entry(e) else e
+                for e in data[-1]]
+    assert any(e[9] for e in data[-1] if _is_entry(e))
 
 
 def _versions_as_name_space_version(data: list[Any]) -> None:
@@ -232,7 +242,13 @@ def _versions_as_name_space_version(data: list[Any]) -> None:
 
 
 def _an_output_path_leaving_the_tree(data: list[Any]) -> None:
-    data[4] = [(e[0], f"../{e[1]}", *e[2:]) if e[0] == "/about/" else e for e in data[4]]
+    data[-1] = [(e[0], f"../{e[1]}", *e[2:]) if _is_entry(e) and e[0] == "/about/" else e
+                for e in data[-1]]
+
+
+def _is_entry(row: tuple[Any, ...]) -> bool:
+    """A state's rows are its facts, file stats and page-file stats, then its entries."""
+    return len(row) == 13
 
 
 WRONG_TYPES = {
@@ -316,10 +332,12 @@ def test_a_source_index_of_the_right_format_with_values_of_another_shape_gives_a
     key = post.relative_to(site.root).as_posix()
 
     def damage(data: list[Any]) -> None:
-        assert data[0] == sourceindex.FORMAT and key in data[2]  # (FORMAT, written, {path: entry})
-        entry = list(data[2][key])
+        assert data[0] == sourceindex.FORMAT  # (FORMAT, written, rows of (path, *entry))
+        rows = data[-1]
+        at = next(n for n, row in enumerate(rows) if row[0] == key)
+        entry = list(rows[at][1:])
         change(entry)
-        data[2] = {**data[2], key: tuple(entry)}
+        rows[at] = (key, *entry)
     rewrite(site.root / SOURCES, damage)
     report = site.build()
     assert read_tree(site.out) == reference
@@ -398,3 +416,23 @@ def test_clean_reads_no_content_cache_either(tmp_path, reference):
     assert "FORGED" in (tmp_path / "plain/blog/hello-field-notes/index.html").read_text()
     assert sitegen("build", root, "-q", "--clean", "-o", tmp_path / "clean")[0] == 0
     assert read_tree(tmp_path / "clean") == reference
+
+
+# -- the file format -------------------------------------------------------------------
+
+
+def test_a_cache_file_of_many_rows_reads_back_as_written(tmp_path: Path) -> None:
+    """Rows go in chunks, each pickled with a fresh memo: objects shared across rows and
+    chunks (a site's versions, its common links) read back as written, not as whatever
+    another chunk remembered at the same place."""
+    shared = ("python==3.11", "sitegen==0.1.0")
+    value = (3, {"versions": shared}, ["a", "b"])
+    rows = [(f"/posts/{n}/", shared, ("/", f"/posts/{n + 1}/"), n, b"\x00" * (n % 7))
+            for n in range(2 * cachefile.ROWS_A_PICKLE + 123)]
+    path = tmp_path / "state.pickle"
+    assert write_cache(path, value, rows)
+    assert cachefile.read_cache(path) == (value, rows)
+    assert write_cache(path, value)
+    assert cachefile.read_cache(path) == (value, [])
+    path.write_bytes(path.read_bytes()[:-2])  # the end marker lost: no cache
+    assert cachefile.read_cache(path) is None

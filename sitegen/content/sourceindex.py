@@ -27,8 +27,8 @@ from typing import Any
 from ..cachefile import read_cache, write_cache
 from .source import Source, read_source
 
-FORMAT = 3  # 2: Jekyll front matter normalised (categories, published, zoned dates);
-# 3: the inline #tags a parse found
+FORMAT = 4  # 2: Jekyll front matter normalised (categories, published, zoned dates);
+# 3: the inline #tags a parse found; 4: the entries as rows (see ``cachefile``)
 FILENAME = "sources.pickle"
 #: Entries younger than this (ns) when the index was written are re-read.
 RACY_NS = 1_000_000_000
@@ -128,20 +128,24 @@ class SourceIndex:
             del self._entries[key]
         if not (self._dirty or gone):
             return
-        entries = {key: (e.size, e.mtime_ns, e.meta, e.body_line, e.front_matter, e.body_hash,
-                         e.heading, e.tags) for key, e in self._entries.items()}
-        if write_cache(self.path, (FORMAT, time.time_ns(), entries)):
+        rows = ((key, e.size, e.mtime_ns, e.meta, e.body_line, e.front_matter, e.body_hash,
+                 e.heading, e.tags) for key, e in self._entries.items())
+        if write_cache(self.path, (FORMAT, time.time_ns()), rows):
             self._dirty = False
 
     def _load(self) -> None:
-        data = read_cache(self.path)
-        if not (isinstance(data, tuple) and len(data) == 3 and data[0] == FORMAT
-                and isinstance(data[1], int) and isinstance(data[2], dict)):
+        found = read_cache(self.path)
+        if found is None:
+            return
+        data, rows = found
+        if not (isinstance(data, tuple) and len(data) == 2 and data[0] == FORMAT
+                and isinstance(data[1], int)):
             return  # no index, or not one of this version's
         entries = {}
-        for key, values in data[2].items():
-            if not (isinstance(key, str) and _entry_ok(values)):
+        for row in rows:
+            if not (isinstance(row, tuple) and row and isinstance(row[0], str)
+                    and _entry_ok(row[1:])):
                 return  # any entry of another shape: the index is not ours
-            entries[key] = _Entry(*values)
+            entries[row[0]] = _Entry(*row[1:])
         self._entries = entries
         self._trusted_before = data[1] - RACY_NS

@@ -16,6 +16,7 @@ full build, never a wrong one.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ from typing import Any
 from ..cachefile import read_cache, write_cache
 from ..record import Fact
 
-FORMAT = 2
+FORMAT = 4
 
 
 @dataclass(slots=True)
@@ -84,31 +85,46 @@ class BuildState:
     source_stats: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def save(self, path: Path) -> bool:
-        data = (FORMAT, self.header, [tuple(f) for f in self.facts], self.digests,
-                [e.as_tuple() for e in self.entries.values()], self.file_stats,
-                self.written_ns, self.source_stats)
-        return write_cache(path, data)
+        """Write the state: its header, then its tables as rows (facts with their
+        fingerprints, file stats, page-file stats, entries), so a large site's state
+        is pickled a chunk at a time (see ``cachefile``)."""
+        counts = (len(self.facts), len(self.file_stats), len(self.source_stats))
+        rows = itertools.chain(
+            ((*fact, digest) for fact, digest in zip(self.facts, self.digests, strict=True)),
+            ((name, *stat) for name, stat in self.file_stats.items()),
+            ((name, *stat) for name, stat in self.source_stats.items()),
+            (entry.as_tuple() for entry in self.entries.values()),
+        )
+        return write_cache(path, (FORMAT, self.header, self.written_ns, counts), rows)
 
     @classmethod
     def load(cls, path: Path) -> BuildState | None:
         """The state saved at ``path``; None when there is none this version can trust
         (any value of another shape than this version writes means none)."""
-        data = read_cache(path)
-        if not (isinstance(data, tuple) and len(data) == 8 and data[0] == FORMAT):
+        found = read_cache(path)
+        if found is None:
             return None
-        _, header, facts, digests, entries, file_stats, written, sources = data
-        if not (_header_ok(header) and type(facts) is list and type(digests) is list
-                and len(facts) == len(digests) and all(map(_fact_ok, facts))
-                and all(type(d) is bytes for d in digests)
-                and type(entries) is list and type(file_stats) is dict
-                and all(_stat_ok(k, v) for k, v in file_stats.items())
-                and type(written) is int and type(sources) is dict
-                and all(_source_ok(k, v) for k, v in sources.items())):
+        data, rows = found
+        if not (isinstance(data, tuple) and len(data) == 4 and data[0] == FORMAT):
             return None
-        state = cls(header, list(map(Fact._make, facts)), digests, {}, file_stats, written,
-                    sources)
-        for values in entries:
-            if not _entry_ok(values, len(facts)):
+        _, header, written, counts = data
+        if not (_header_ok(header) and type(written) is int and type(counts) is tuple
+                and len(counts) == 3 and all(type(n) is int and n >= 0 for n in counts)
+                and sum(counts) <= len(rows)):
+            return None
+        facts_end = counts[0]
+        stats_end = facts_end + counts[1]
+        sources_end = stats_end + counts[2]
+        facts, stats, sources = rows[:facts_end], rows[facts_end:stats_end], \
+            rows[stats_end:sources_end]
+        if not (all(map(_fact_ok, facts)) and all(map(_stat_ok, stats))
+                and all(map(_source_ok, sources))):
+            return None
+        state = cls(header, [Fact(*row[:3]) for row in facts], [row[3] for row in facts], {},
+                    {row[0]: row[1:] for row in stats}, written,
+                    {row[0]: row[1:] for row in sources})
+        for values in rows[sources_end:]:
+            if not _entry_ok(values, facts_end):
                 return None
             entry = Entry(*values)
             state.entries[entry.url] = entry
@@ -132,19 +148,22 @@ def _header_ok(header: object) -> bool:
             and type(header.get("base_url")) is str)
 
 
-def _fact_ok(fact: object) -> bool:
-    return (type(fact) is tuple and len(fact) == 3 and type(fact[0]) is str
-            and type(fact[1]) is str and type(fact[2]) is str)
+def _fact_ok(row: object) -> bool:
+    """``(kind, subject, detail, fingerprint)``."""
+    return (type(row) is tuple and len(row) == 4 and type(row[0]) is str
+            and type(row[1]) is str and type(row[2]) is str and type(row[3]) is bytes)
 
 
-def _stat_ok(key: object, value: object) -> bool:
-    return (type(key) is str and type(value) is tuple and len(value) == 3
-            and type(value[0]) is int and type(value[1]) is int and type(value[2]) is bytes)
+def _stat_ok(row: object) -> bool:
+    """``(path, size, mtime_ns, fingerprint)``."""
+    return (type(row) is tuple and len(row) == 4 and type(row[0]) is str
+            and type(row[1]) is int and type(row[2]) is int and type(row[3]) is bytes)
 
 
-def _source_ok(key: object, value: object) -> bool:
-    return (type(key) is str and type(value) is tuple and len(value) == 2
-            and type(value[0]) is int and type(value[1]) is int)
+def _source_ok(row: object) -> bool:
+    """``(path, size, mtime_ns)``."""
+    return (type(row) is tuple and len(row) == 3 and type(row[0]) is str
+            and type(row[1]) is int and type(row[2]) is int)
 
 
 def _output_path_ok(path: object) -> bool:
