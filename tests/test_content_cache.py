@@ -7,6 +7,7 @@ the edit did not parse the page again.  A damaged cache file is no error.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -175,3 +176,35 @@ def test_entries_are_written_in_batches_and_found_before_they_are(tmp_path):
     cache.store(cache.key(b"one-more"), parsed)
     cache.flush()
     assert written() == BATCH + 1
+
+
+def test_a_cache_this_build_made_looks_up_only_what_it_wrote(tmp_path):
+    """A cold build's cache file holds only what the build wrote: a key it did not
+    write is a miss without a query, until a worker is forked (whose writes it
+    must then look up); a cache file found on disk is always asked."""
+    from sitegen.content.cache import ParseCache
+    from sitegen.content.markup import MarkdownRenderer
+
+    renderer = MarkdownRenderer.from_config({})
+    parsed = renderer.parse("# Title\n\nBody.\n")
+    cache = ParseCache(tmp_path / "markdown", renderer.fingerprint)
+    queries: list[str] = []
+    cache._database().set_trace_callback(queries.append)
+    assert cache.load(cache.key(b"never-written")) is None
+    assert not [q for q in queries if q.startswith("SELECT")]
+    cache.store(cache.key(b"written"), parsed)
+    cache.flush()
+    assert cache.load(cache.key(b"written")) == parsed  # from the file, asked
+    assert [q for q in queries if q.startswith("SELECT")]
+
+    # another process (a previous build) wrote this file: every key is asked
+    other = ParseCache(tmp_path / "markdown", renderer.fingerprint)
+    assert other.load(cache.key(b"written")) == parsed
+    other.store(other.key(b"from-the-other"), parsed)
+    other.flush()
+    assert cache.load(cache.key(b"from-the-other")) is None  # not looked up: no worker
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert cache.load(cache.key(b"from-the-other")) == parsed  # a worker may write now

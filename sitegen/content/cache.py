@@ -57,6 +57,12 @@ class ParseCache:
         self._pid = os.getpid()
         #: Entries not written yet: ``(table, key) → value``.
         self._pending: dict[tuple[str, str], str] = {}
+        #: Whether this process made the file and no process forked from it writes
+        #: there: then a key it did not write (``_written``, by hash) is not looked up,
+        #: which saves a cold build a read transaction a page and a block.
+        self._fresh = False
+        self._written: set[int] = set()
+        _caches.add(self)
 
     def key(self, body_hash: bytes) -> str:
         """The key of the parse of a body with the fingerprint ``body_hash``.
@@ -94,7 +100,7 @@ class ParseCache:
         """The one text column ``query`` selects for ``key``; ``None`` if none or unreadable."""
         with self._lock:
             db = self._database()
-            if db is None:
+            if db is None or (self._fresh and hash(key) not in self._written):
                 return None
             try:
                 row = db.execute(query, (key,)).fetchone()
@@ -111,6 +117,8 @@ class ParseCache:
         with self._lock:
             self._database()  # in a forked worker: its own connection, and none of the
             self._pending[(table, key)] = value  # entries its parent held
+            if self._fresh:
+                self._written.add(hash(key))
             if len(self._pending) >= BATCH:
                 self._flush()
 
@@ -143,6 +151,9 @@ class ParseCache:
             self._db, self._pid, self._unusable = None, os.getpid(), False
             self._pending = {}
         if self._db is None and not self._unusable:
+            # A forked worker keeps its parent's answer: a miss for a key another
+            # process wrote since is only a parse or a highlight done again.
+            self._fresh = self._fresh or not self.path.exists()
             for attempt in range(2):
                 try:
                     self._db = _connect(self.path)
@@ -153,6 +164,20 @@ class ParseCache:
                         break
             self._unusable = self._db is None
         return self._db
+
+
+#: Every parse cache of this process, told when it forks a worker (whose writes it
+#: must then look up).
+_caches: weakref.WeakSet[ParseCache] = weakref.WeakSet()
+
+
+def _forked() -> None:
+    for cache in _caches:
+        cache._fresh = False
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_parent=_forked)
 
 
 class HighlightCache:
