@@ -208,3 +208,15 @@ def test_a_cache_this_build_made_looks_up_only_what_it_wrote(tmp_path):
         os._exit(0)
     os.waitpid(pid, 0)
     assert cache.load(cache.key(b"from-the-other")) == parsed  # a worker may write now
+
+    # workers that are not forked (Dask's, a spawned pool's) are announced
+    from sitegen.content.cache import share_caches
+
+    third = ParseCache(tmp_path / "elsewhere", renderer.fingerprint)
+    other = ParseCache(tmp_path / "elsewhere", renderer.fingerprint)
+    assert third.load(third.key(b"x")) is None  # made the file: fresh
+    other.store(other.key(b"x"), parsed)
+    other.flush()
+    assert third.load(third.key(b"x")) is None
+    share_caches()
+    assert third.load(third.key(b"x")) == parsed

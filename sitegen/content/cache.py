@@ -166,18 +166,20 @@ class ParseCache:
         return self._db
 
 
-#: Every parse cache of this process, told when it forks a worker (whose writes it
+#: Every parse cache of this process, told when workers start (whose writes it
 #: must then look up).
 _caches: weakref.WeakSet[ParseCache] = weakref.WeakSet()
 
 
-def _forked() -> None:
+def share_caches() -> None:
+    """Other processes write to this process's cache files from now on (workers):
+    look up every key, not only those written here."""
     for cache in _caches:
         cache._fresh = False
 
 
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_parent=_forked)
+    os.register_at_fork(after_in_parent=share_caches)
 
 
 class HighlightCache:

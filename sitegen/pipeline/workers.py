@@ -20,6 +20,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from typing import TYPE_CHECKING, Any
 
 from ..app import Site
+from ..content.cache import share_caches
 from ..errors import SitegenError
 from ..record import PAGE, Fact
 from .render import Rendered, Renderer
@@ -135,6 +136,7 @@ class Workers:
 
     def submit(self, urls: list[str]) -> None:
         if self._executor is None:
+            share_caches()  # the workers' parses and highlights are this process's too
             self._executor = self._start()
         try:
             task = self._executor.submit(render_batch, self.spec, urls)
