@@ -112,11 +112,6 @@ class Highlighter:
 
     def _lexer(self, language: str) -> Lexer:
         lexer = self._lexers.get(language)
-        if lexer is not None and language in self._uses:
-            uses = self._uses[language] = self._uses[language] + 1
-            if uses >= NARROW_AFTER:
-                regexlexer.install(lexer)
-                del self._uses[language]
         if lexer is None:
             from pygments.lexers import get_lexer_by_name
             from pygments.util import ClassNotFound
@@ -126,7 +121,14 @@ class Highlighter:
             except ClassNotFound:
                 lexer = get_lexer_by_name("text")
             self._lexers[language] = lexer
-            self._uses[language] = 1
+            self._uses[language] = 0
+        uses = self._uses.get(language)
+        if uses is not None:
+            if uses + 1 < NARROW_AFTER:
+                self._uses[language] = uses + 1
+            else:
+                regexlexer.install(lexer)
+                del self._uses[language]
         return lexer
 
     def _html_formatter(self, lines: tuple[int, ...]) -> HtmlFormatter:

@@ -132,8 +132,7 @@ def _tokens(lexer: Lexer, states: _States, text: str, stack: Sequence[str]
                                 statestack.append(statestack[-1])
                             else:
                                 statestack.append(name)
-                    elif isinstance(new_state, int):
-                        # pop, but keep at least one state on the stack
+                    elif isinstance(new_state, int):  # pop that many, down to the first
                         if abs(new_state) >= len(statestack):
                             del statestack[1:]
                         else:
@@ -147,8 +146,7 @@ def _tokens(lexer: Lexer, states: _States, text: str, stack: Sequence[str]
         else:
             if pos >= end:
                 break
-            if text[pos] == "\n":
-                # at the end of a line with no rule matching: back to "root"
+            if text[pos] == "\n":  # no rule takes the line's end: start over from "root"
                 statestack = ["root"]
                 state = states["root"]
                 yield pos, Whitespace, "\n"
