@@ -176,6 +176,7 @@ def share_caches() -> None:
     look up every key, not only those written here."""
     for cache in _caches:
         cache._fresh = False
+        cache._written.clear()  # asked of a fresh cache only
 
 
 if hasattr(os, "register_at_fork"):

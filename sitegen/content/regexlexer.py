@@ -159,13 +159,13 @@ def _parse(pattern: re.Pattern[str]) -> tuple[list[Any] | None, bool]:
     """``pattern``'s parsed items (``None``: always try it), and whether it ignores case."""
     found = _parsed.get(pattern)
     if found is None:
-        items: list[Any] | None
-        try:
-            items = list(_sre_parse.parse(pattern.pattern, pattern.flags))
-        except Exception:  # a pattern the parser reads otherwise: always tried
-            items = None
-        if isinstance(pattern.pattern, bytes) or pattern.flags & (re.ASCII | re.LOCALE):
-            items = None  # categories mean something else there
+        items: list[Any] | None = None
+        # bytes, ASCII or locale patterns: categories such as \w mean something else there
+        if isinstance(pattern.pattern, str) and not pattern.flags & (re.ASCII | re.LOCALE):
+            try:
+                items = list(_sre_parse.parse(pattern.pattern, pattern.flags))
+            except Exception:  # a pattern the parser reads otherwise: always tried
+                items = None
         found = _parsed[pattern] = (items, bool(pattern.flags & re.IGNORECASE))
     return found
 
