@@ -287,24 +287,3 @@ def test_no_scheduler_at_the_address_is_a_clear_error(built):
     assert "dask scheduler" in result.stderr
     assert "Traceback" not in result.stderr
     assert tree(out) == before
-
-
-def test_tasks_carry_more_pages_through_dask_whose_tasks_cost_more(tmp_path):
-    """A task costs about 0.1 ms through the process pool and 4 ms through Dask: each
-    carries as many pages as keeps that small, and fewer near the end, so the last
-    tasks end together."""
-    from sitegen.pipeline.workers import (
-        DASK_MAX_BATCH,
-        IN_FLIGHT,
-        MAX_BATCH,
-        dask_executor,
-        process_pool,
-    )
-
-    spec = SiteSpec(str(tmp_path), build_time=BUILD_TIME)
-    pool, dask = process_pool(spec, 2, minimum=1), dask_executor(spec, "local", 2)
-    assert not pool.started and not dask.started  # sizing a batch starts nothing
-    assert pool.batch_size(10_000) == MAX_BATCH < DASK_MAX_BATCH == dask.batch_size(10_000)
-    tail = 2 * IN_FLIGHT * 5  # the last URLs, spread over every task in flight
-    assert pool.batch_size(tail) == dask.batch_size(tail) == 5
-    assert pool.batch_size(3) == dask.batch_size(3) == 1

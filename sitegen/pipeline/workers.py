@@ -29,13 +29,9 @@ from .spec import SiteSpec
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-#: URLs per task at most: enough that a task's overhead (0.1-1 ms through the process
-#: pool) is lost in its renders (a few ms each), few enough that the last tasks end
-#: together.
+#: URLs per task at most: enough that a task's overhead (0.1-1 ms) is lost in its
+#: renders (a few ms each), few enough that the last tasks end together.
 MAX_BATCH = 16
-#: The same through Dask, whose task costs about 4 ms a worker (its scheduler, and a
-#: round trip over TCP): 64 pages keep that to a few percent.
-DASK_MAX_BATCH = 64
 #: Tasks in flight per worker: one running, the next ones already sent.
 IN_FLIGHT = 3
 #: Without ``--jobs``, workers start only when this many URLs are due at once: starting
@@ -106,11 +102,9 @@ class Workers:
     """The executor of one build, started when first needed, and its tasks in flight."""
 
     def __init__(self, spec: SiteSpec, jobs: int, start: Callable[[], Executor],
-                 stop: Callable[[Executor, bool], None], minimum: int,
-                 max_batch: int = MAX_BATCH) -> None:
+                 stop: Callable[[Executor, bool], None], minimum: int) -> None:
         self.spec = spec
         self.jobs = jobs
-        self.max_batch = max_batch
         #: How many URLs must be due before starting the executor is worth it.
         self.minimum = minimum
         self._start, self._stop = start, stop
@@ -137,9 +131,8 @@ class Workers:
         return self._executor is not None
 
     def batch_size(self, due: int) -> int:
-        """URLs per task: the due URLs spread over the tasks in flight, at most
-        ``max_batch``."""
-        return max(1, min(self.max_batch, due // (self.jobs * IN_FLIGHT)))
+        """URLs per task: the due URLs spread over the tasks in flight, at most MAX_BATCH."""
+        return max(1, min(MAX_BATCH, due // (self.jobs * IN_FLIGHT)))
 
     def submit(self, urls: list[str]) -> None:
         if self._executor is None:
@@ -294,5 +287,5 @@ def dask_executor(spec: SiteSpec, address: str, jobs: int) -> Workers:
             thing.close()
         clients.clear()
 
-    workers = Workers(spec, jobs, start, stop, minimum=1, max_batch=DASK_MAX_BATCH)
+    workers = Workers(spec, jobs, start, stop, minimum=1)
     return workers
