@@ -9,6 +9,7 @@ import inspect
 import itertools
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -362,6 +363,48 @@ def test_a_path_written_soon_is_taken_at_once(site):
         new.write_soon("a.html", b"one")
         new.write("a.html", b"two")
     assert tree(out) == expected(OLD)
+
+
+def test_a_stage_sent_to_another_process_places_files_the_tree_then_adopts(site):
+    """A pool worker places the pages it renders: a page the old output already has is
+    noted, not written, and the tree links it at commit as one it wrote itself."""
+    out, _ = site
+    with OutputTree(out) as new:
+        stage = pickle.loads(pickle.dumps(new.stage()))  # as a task's argument travels
+        for path, body in {**NEW, "a/1.html": b"one"}.items():
+            if not path.startswith("."):
+                new.adopt(path, stage.place(path, body))
+        stats = new.commit()
+    assert stats.written == 22
+    assert (stats.unchanged, stats.kept) == (4, 2)  # the same bytes; the dotfiles
+    assert tree(out) == expected({**NEW, "a/1.html": b"one"})
+    assert os.stat(out / "a/1.html").st_mtime_ns == OLD_MTIME * 10**9  # carried, not written
+
+
+def test_a_stage_never_places_a_file_outside_the_staging_tree(site):
+    out, _ = site
+    with OutputTree(out) as new:
+        stage = pickle.loads(pickle.dumps(new.stage()))
+        for path in ("../escaped.html", "/etc/escaped.html", "a/../../escaped.html", ""):
+            with pytest.raises(ValueError, match="not a relative output path"):
+                stage.place(path, b"no")
+    assert tree(out) == expected(OLD)
+    assert leftovers(out) == []
+
+
+def test_one_process_reads_each_build_s_stage_once(site):
+    """Every task of a build carries the stage; a worker keeps the one it was sent, and
+    with it what it learned of the folders, until a build with other folders."""
+    out, _ = site
+    with OutputTree(out) as new:
+        sent = pickle.dumps(new.stage())
+        first, again = pickle.loads(sent), pickle.loads(sent)
+        assert first is again and first is not new.stage()
+        (new_root, old_root) = (first.new_root, first.old_root)
+        assert (new_root, old_root) == (new.stage().new_root, str(out) + os.sep)
+    with OutputTree(out.parent / "other") as other:
+        fresh = pickle.loads(pickle.dumps(other.stage()))
+        assert fresh is not first and fresh.old_root is None  # no previous output there
 
 
 def test_carrying_a_file_the_old_output_lacks_raises_file_not_found(site):

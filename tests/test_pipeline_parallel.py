@@ -21,6 +21,7 @@ import sitegen
 from sitegen import Site
 from sitegen.errors import SitegenError
 from sitegen.pipeline import SiteSpec
+from sitegen.pipeline.output import OutputTree
 from sitegen.pipeline.state import BuildState, state_path
 
 TESTS = Path(__file__).parent
@@ -97,6 +98,108 @@ def test_the_records_of_two_jobs_hold_the_fingerprints_of_one(tmp_path):
     assert any(fact.kind == "page" and fact.detail == "tags"
                for facts in serial.values() for fact, _ in facts)
     assert parallel == serial
+
+
+def test_pool_workers_place_their_pages_and_carry_the_unchanged_ones(tmp_path, monkeypatch):
+    """The pool's workers write the pages they render into the staging tree (the
+    coordinator writes only the home page, which it renders before they start);
+    rendering every page again, they write none whose bytes the output already has."""
+    site = copy_site(PARALLEL, tmp_path)
+    spec = SiteSpec(str(site), build_time=BUILD_TIME)
+    out = tmp_path / "out"
+    by_coordinator: list[str] = []
+    write_soon = OutputTree.write_soon
+
+    def noted(tree: OutputTree, path: str, body: bytes) -> object:
+        by_coordinator.append(path)
+        return write_soon(tree, path, body)
+
+    monkeypatch.setattr(OutputTree, "write_soon", noted)
+    first = sitegen.build(spec, out, jobs=2)
+    assert by_coordinator == ["index.html"]
+    page = out / "pages/7/index.html"
+    before = os.stat(page)
+    again = sitegen.build(spec, out, jobs=2, clean=True)
+    assert first.stats.written == again.stats.unchanged == len(tree(out)) > 20
+    assert again.stats.written == 0
+    after = os.stat(page)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+CLASHING_APP = """
+from sitegen import Site
+
+site = Site(__name__)
+
+
+@site.route("/")
+def index():
+    return "".join(f'<a href="/d/{n}">{n}</a> <a href="/d/{n}/x/">x</a>' for n in range(40))
+
+
+@site.route("/d/<int:n>")
+def data(n):
+    return {"n": n}
+
+
+@site.route("/d/<int:n>/x/")
+def page(n):
+    return f"<p>{n}</p>"
+"""
+
+
+def test_urls_that_clash_in_workers_give_the_clash_error_of_a_serial_build(tmp_path):
+    """Workers place files as they render, so the file of one URL of a clashing pair may
+    stand in the other's way before the coordinator sees the clash: the error is still
+    the clash, the same as a serial build's, and nothing is published."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "app.py").write_text(CLASHING_APP)
+    spec = SiteSpec(str(site))
+    with pytest.raises(SitegenError) as serial:
+        sitegen.build(spec, tmp_path / "one", jobs=1)
+    assert "/d/0 writes the file d/0, but /d/0/x/ needs a folder of that name" in \
+        serial.value.details
+    for _ in range(3):  # the race goes one way or the other
+        with pytest.raises(SitegenError) as parallel:
+            sitegen.build(spec, tmp_path / "two", jobs=2, clean=True)
+        assert (parallel.value.message, parallel.value.details) == \
+            (serial.value.message, serial.value.details)
+    assert not (tmp_path / "two").exists()
+
+
+LONG_NAME_APP = """
+from sitegen import Site
+
+site = Site(__name__)
+
+
+@site.route("/")
+def index():
+    pages = "".join(f'<a href="/p/{n}/">{n}</a>' for n in range(10))
+    return pages + '<a href="/p/' + "x" * 300 + '/">long</a>'
+
+
+@site.route("/p/<name>/")
+def page(name):
+    return f"<p>{name}</p>"
+"""
+
+
+def test_a_page_a_worker_cannot_write_fails_the_build_as_in_a_serial_one(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "app.py").write_text(LONG_NAME_APP)
+    spec = SiteSpec(str(site))
+    messages = []
+    for jobs in (1, 2):
+        with pytest.raises(SitegenError) as caught:
+            sitegen.build(spec, tmp_path / f"out{jobs}", jobs=jobs)
+        messages.append(caught.value.message)
+        assert not (tmp_path / f"out{jobs}").exists()
+    long = "x" * 300
+    assert messages[0] == messages[1]
+    assert messages[0].startswith(f"/p/{long}/ cannot be written to p/{long}/index.html: ")
 
 
 def test_a_site_object_builds_in_parallel_only_from_its_folder(tmp_path):

@@ -21,6 +21,7 @@ Python (tests, scripts) as from the shell.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import itertools
 import os
 import time
@@ -50,6 +51,8 @@ Progress = Callable[[int, int], None]
 NEW_URL = "new URL"
 #: Files handed to the writer threads and not known written, at most: each holds its bytes.
 WRITES_IN_FLIGHT = 256
+#: What writing a file answers when another file or folder holds its place.
+_IN_THE_WAY = frozenset({errno.EEXIST, errno.ENOTDIR, errno.EISDIR})
 
 
 #: One URL of a build: what was written for it, and why it was or was not rendered.
@@ -219,6 +222,8 @@ class BuildRun:
         self.renderer = Renderer(site)
         if workers is not None:
             workers.inherited = self.renderer
+            if tree is not None and workers.on_this_machine:
+                workers.stage = tree.stage()
         self.queue = UrlQueue()
         #: Every URL so far, rendered or reused, as the state will keep it.
         self.urls: dict[str, BuiltUrl] = {}
@@ -239,6 +244,9 @@ class BuildRun:
         self._writing: deque[tuple[Entry, Future[Placed]]] = deque()
         self._aggregates: list[str] = []
         self._type_warnings: list[str] = []
+        #: Files that could not be written because another file or folder stood in the
+        #: way: two URLs that clash do that, and the clash is the error to give.
+        self._blocked: list[tuple[str, str, OSError]] = []
 
     # -- phases 3 and 4 ----------------------------------------------------
 
@@ -373,7 +381,13 @@ class BuildRun:
             return
         if not self.claims.claim(url, path):
             return
-        if rendered.source_file is None:
+        if rendered.placed is not None:  # a worker wrote it
+            self.tree.adopt(path, rendered.placed)
+            self._keep(entry, rendered.placed, "rendered", reason)
+        elif rendered.write_error is not None:
+            self._keep(entry, None, "rendered", reason)
+            self._unwritten(entry, rendered.write_error)
+        elif rendered.source_file is None:
             self._keep(entry, None, "rendered", reason)  # its stat once it is written
             self._writing.append((entry, self.tree.write_soon(path, rendered.body)))
             if len(self._writing) > WRITES_IN_FLIGHT:  # bodies waiting are memory held
@@ -394,8 +408,17 @@ class BuildRun:
             try:
                 placed = future.result()
             except OSError as error:
-                raise unwritable(entry.path, error, entry.url) from error
-            entry.size, entry.mtime_ns = placed.size, placed.mtime_ns
+                self._unwritten(entry, error)
+            else:
+                entry.size, entry.mtime_ns = placed.size, placed.mtime_ns
+
+    def _unwritten(self, entry: Entry, error: OSError) -> None:
+        """A file of the tree not written: the build fails, now or, when a file or folder
+        of another URL may be in the way, at :meth:`check`, which names the clash."""
+        if error.errno in _IN_THE_WAY:
+            self._blocked.append((entry.url, entry.path, error))
+        else:
+            raise unwritable(entry.path, error, entry.url) from error
 
     def _keep(self, entry: Entry, placed: Placed | None, action: str,
               reason: str | None) -> None:
@@ -412,6 +435,9 @@ class BuildRun:
         error = self.claims.error()
         if error is not None:
             raise error
+        if self._blocked:
+            url, path, cause = min(self._blocked, key=lambda blocked: blocked[0])
+            raise unwritable(path, cause, url) from cause
         warnings = self.warnings()
         if strict and warnings:
             raise StrictModeError(

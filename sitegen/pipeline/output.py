@@ -7,10 +7,11 @@ carried over from the old tree (hard links where the file system allows),
 keeping their mtime for rsync and CDNs.  Dotfiles (``.git``,
 ``.nojekyll``) and ``KEEP_FILES`` patterns survive from the old tree.
 
-:class:`OutputTree` does this file by file, as pages render (:meth:`OutputTree.write_soon`
-hands the system calls to a writer thread, so that creating folders and files, which
-costs the kernel as much as a fast page costs to render, runs beside the rendering
-rather than in its way).  On Linux the
+:class:`OutputTree` does this file by file, as pages render.  Creating folders and
+files costs the kernel as much as a fast page costs to render, so it does not wait in
+the rendering's way: :meth:`OutputTree.write_soon` hands the system calls to a writer
+thread, and worker processes on this machine place the pages they render themselves,
+through the tree's :class:`Stage`.  On Linux the
 swap is one ``renameat2(RENAME_EXCHANGE)``, so there is no moment without
 an output folder; elsewhere it is two renames, and the next build puts the
 old tree back if a kill fell between them.  A lock file beside the output
@@ -19,6 +20,7 @@ keeps two builds of one output from sharing its staging folder.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import filecmp
 import functools
@@ -225,9 +227,7 @@ class OutputTree:
         self._done = False
         self._has_old = False
         self._old_root = str(self.output) + os.sep
-        self._new_root = str(self.staging) + os.sep
-        self._old_dirs: dict[str, bool] = {"": True}
-        self._made: set[str] = {""}
+        self._stage = Stage(str(self.staging) + os.sep, None)
         self._paths: set[str] = set()
         self._folders: set[str] = {""}
         self._carried: list[str] = []
@@ -238,7 +238,7 @@ class OutputTree:
         #: Files handed to the writer threads so far, and the writes that failed (by their
         #: place in that order): a write that succeeded is not held, nor is its future.
         self._handed = 0
-        self._failed: list[tuple[int, Future[Placed]]] = []
+        self._failed: list[tuple[int, str, Future[Placed]]] = []
 
     # -- entering and leaving
 
@@ -259,6 +259,7 @@ class OutputTree:
             self._release()
             raise
         self._has_old = self.output.is_dir()
+        self._stage = Stage(self._stage.new_root, self._old_root if self._has_old else None)
         self._open = True
         return self
 
@@ -304,43 +305,26 @@ class OutputTree:
     # -- the previous output
 
     def old_stat(self, path: str) -> tuple[int, int] | None:
-        """``(st_size, st_mtime_ns)`` of ``path`` in the previous output, None if it has none.
-
-        Only regular files inside real folders count: a symlink in the old
-        tree is never followed out of it.
-        """
+        """``(st_size, st_mtime_ns)`` of ``path`` in the previous output (see
+        :meth:`Stage.old`), None if it has none."""
         _check_relative(path)
-        old = self._seen[path] = self._old(path)
+        old = self._seen[path] = self._stage.old(path)
         return None if old is None else (old.st_size, old.st_mtime_ns)
 
-    def _old(self, path: str) -> os.stat_result | None:
-        if not self._has_old or not self._old_folder(path.rpartition("/")[0]):
-            return None
-        try:
-            old = os.lstat(self._old_root + path)
-        except OSError:
-            return None
-        return old if stat.S_ISREG(old.st_mode) else None
-
     def _old_once(self, path: str) -> os.stat_result | None:
-        """:meth:`_old`, or what :meth:`old_stat` saw of ``path`` (the tree is locked)."""
-        return self._seen.pop(path) if path in self._seen else self._old(path)
-
-    def _old_folder(self, folder: str) -> bool:
-        """Whether ``folder`` is a real folder (no symlink on the way) in the old tree."""
-        real = self._old_dirs.get(folder)
-        if real is None:
-            real = self._old_folder(folder.rpartition("/")[0]) and _is_real_dir(
-                self._old_root + folder)
-            self._old_dirs[folder] = real
-        return real
+        """The stage's stat of the old ``path``, or what :meth:`old_stat` saw of it (the
+        tree is locked)."""
+        return self._seen.pop(path) if path in self._seen else self._stage.old(path)
 
     # -- placing files
 
     def write(self, path: str, body: bytes) -> Placed:
         """Write ``body`` at ``path`` now; the old file is carried instead if it has these bytes."""
         self._register(path)
-        return self._put(path, body)
+        try:
+            return self._put(path, body)
+        except OSError as error:
+            raise unwritable(path, error) from error
 
     def write_soon(self, path: str, body: bytes) -> Future[Placed]:
         """:meth:`write`, by a writer thread: ``path`` is taken now (placing it twice is an
@@ -350,33 +334,34 @@ class OutputTree:
         if self._writers is None:
             self._writers = ThreadPoolExecutor(WRITERS, thread_name_prefix="sitegen-write")
         future = self._writers.submit(self._put, path, body)
-        future.add_done_callback(functools.partial(self._note_failure, self._handed))
+        future.add_done_callback(functools.partial(self._note_failure, self._handed, path))
         self._handed += 1
         return future
 
-    def _note_failure(self, number: int, future: Future[Placed]) -> None:
+    def _note_failure(self, number: int, path: str, future: Future[Placed]) -> None:
         if not future.cancelled() and future.exception() is not None:
-            self._failed.append((number, future))  # from a writer thread: one append
+            self._failed.append((number, path, future))  # from a writer thread: one append
 
     def _put(self, path: str, body: bytes) -> Placed:
-        old = self._old_once(path)
-        if old is not None and old.st_size == len(body) and _has_bytes(self._old_root + path,
-                                                                       body):
-            return self._defer(path, old)
-        try:
-            target = self._target(path)
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_CLOEXEC, 0o666)
-            try:
-                view = memoryview(body)
-                while view:
-                    view = view[os.write(fd, view):]
-                new = os.fstat(fd)
-            finally:
-                os.close(fd)
-        except OSError as error:
-            raise unwritable(path, error) from error
-        self._written.append(path)
-        return Placed(True, new.st_size, new.st_mtime_ns)
+        placed = self._stage.put(path, body, self._old_once(path))
+        self._note(path, placed)
+        return placed
+
+    def stage(self) -> Stage:
+        """Where another process on this machine may place files of this tree; each one
+        it places is handed back to :meth:`adopt`."""
+        if not self._open:
+            raise RuntimeError("OutputTree.stage() only inside its with block")
+        return self._stage
+
+    def adopt(self, path: str, placed: Placed) -> None:
+        """Take ``path`` as placed by another process through :meth:`stage`."""
+        self._register(path)
+        self._note(path, placed)
+
+    def _note(self, path: str, placed: Placed) -> None:
+        # From a writer thread too: one append.
+        (self._written if placed.changed else self._carried).append(path)
 
     def copy(self, path: str, source: str) -> Placed:
         """Copy the static file ``source`` to ``path``; an identical old file is carried instead."""
@@ -385,7 +370,7 @@ class OutputTree:
         try:
             if old is not None and filecmp.cmp(source, self._old_root + path, shallow=False):
                 return self._defer(path, old)
-            target = self._target(path)
+            target = self._stage.target(path)
             shutil.copyfile(source, target)
             new = os.stat(target)
         except OSError as error:
@@ -420,16 +405,6 @@ class OutputTree:
         self._carried.append(path)
         return Placed(False, old.st_size, old.st_mtime_ns)
 
-    def _target(self, path: str) -> str:
-        """``path`` in the staging folder, its folder made (each folder once)."""
-        folder = path.rpartition("/")[0]
-        if folder not in self._made:
-            os.makedirs(self._new_root + folder, exist_ok=True)
-            while folder not in self._made:
-                self._made.add(folder)
-                folder = folder.rpartition("/")[0]
-        return self._new_root + path
-
     # -- the end
 
     def commit(self) -> WriteStats:
@@ -444,8 +419,10 @@ class OutputTree:
         if not self._open or self._done:
             raise RuntimeError("commit() once, inside the with block")
         self._stop_writers(cancel=False)
-        if self._failed:  # a file not written is no tree to publish: the first one's OSError
-            min(self._failed, key=lambda failed: failed[0])[1].result()
+        if self._failed:  # a file not written is no tree to publish: the first one's error
+            _, path, future = min(self._failed, key=lambda failed: failed[0])
+            error = future.exception()
+            raise unwritable(path, error) from error  # type: ignore[arg-type]
         stats = WriteStats(written=len(self._written), unchanged=len(self._carried))
         if not self._has_old:
             self._swap_in(_put_in_place, self.staging, self.output)
@@ -481,8 +458,8 @@ class OutputTree:
                                        for path in (*self._written, *removed)])
         while folder and folder not in self._folders:
             folder = folder.rpartition("/")[0]
-        if folder and not self._old_folder(folder):
-            while folder and not self._old_folder(folder.rpartition("/")[0]):
+        if folder and not self._stage.old_folder(folder):
+            while folder and not self._stage.old_folder(folder.rpartition("/")[0]):
                 folder = folder.rpartition("/")[0]
             if os.path.lexists(self._old_root + folder):  # a file or a link in the old tree
                 return None
@@ -516,7 +493,7 @@ class OutputTree:
         path = ""
         try:
             for path in paths:
-                _link_or_copy(self._old_root + path, self._target(path))
+                _link_or_copy(self._old_root + path, self._stage.target(path))
         except OSError as error:
             raise unwritable(path, error) from error
 
@@ -526,6 +503,99 @@ class OutputTree:
         except OSError as error:
             raise _folder_error(error, self.output) from error
         self._done = True
+
+
+class Stage:
+    """The placing of files in one staging tree, from any process on this machine.
+
+    An :class:`OutputTree` places its files through its stage.  A worker
+    process is handed a copy and places the pages it renders itself, so
+    that only their records travel back: the system calls run on every
+    core, and no page's bytes wait in the coordinator.  A file whose bytes
+    the previous output already has is not written but noted (``changed``
+    false): the tree links it at commit.  A copy sent to another process
+    carries the two folders, not what this one has seen of them.
+    """
+
+    def __init__(self, new_root: str, old_root: str | None) -> None:
+        #: The staging folder and the previous output (None: there is none), with a
+        #: trailing separator.
+        self.new_root = new_root
+        self.old_root = old_root
+        self._old_dirs: dict[str, bool] = {"": True}
+        self._made: set[str] = {""}
+
+    def __reduce__(self) -> tuple[Callable[[str, str | None], Stage], tuple[str, str | None]]:
+        return _received_stage, (self.new_root, self.old_root)
+
+    def place(self, path: str, body: bytes) -> Placed:
+        """Place ``body`` at ``path`` of the new tree, or note the old file that has it
+        (an ``OSError`` when it cannot be written)."""
+        _check_relative(path)
+        return self.put(path, body, self.old(path))
+
+    def put(self, path: str, body: bytes, old: os.stat_result | None) -> Placed:
+        """:meth:`place`, given ``old``: the previous output's stat of ``path``."""
+        if old is not None and old.st_size == len(body) and _has_bytes(self.old_root + path,
+                                                                       body):
+            return Placed(False, old.st_size, old.st_mtime_ns)
+        fd = os.open(self.target(path), os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_CLOEXEC,
+                     0o666)
+        try:
+            view = memoryview(body)
+            while view:
+                view = view[os.write(fd, view):]
+            new = os.fstat(fd)
+        finally:
+            os.close(fd)
+        return Placed(True, new.st_size, new.st_mtime_ns)
+
+    def target(self, path: str) -> str:
+        """``path`` in the staging folder, its folder made (each folder once)."""
+        folder = path.rpartition("/")[0]
+        if folder not in self._made:
+            if folder.rpartition("/")[0] in self._made:  # the usual case: one mkdir, no stat
+                with contextlib.suppress(FileExistsError):  # another worker's, or in the way
+                    os.mkdir(self.new_root + folder)
+            else:
+                os.makedirs(self.new_root + folder, exist_ok=True)
+            while folder not in self._made:
+                self._made.add(folder)
+                folder = folder.rpartition("/")[0]
+        return self.new_root + path
+
+    def old(self, path: str) -> os.stat_result | None:
+        """The stat of ``path`` in the previous output: only a regular file inside real
+        folders counts, so a symlink in the old tree is never followed out of it."""
+        if self.old_root is None or not self.old_folder(path.rpartition("/")[0]):
+            return None
+        try:
+            old = os.lstat(self.old_root + path)
+        except OSError:
+            return None
+        return old if stat.S_ISREG(old.st_mode) else None
+
+    def old_folder(self, folder: str) -> bool:
+        """Whether ``folder`` is a real folder (no symlink on the way) in the old tree."""
+        real = self._old_dirs.get(folder)
+        if real is None:
+            real = self.old_folder(folder.rpartition("/")[0]) and _is_real_dir(
+                self.old_root + folder)  # type: ignore[operator]
+            self._old_dirs[folder] = real
+        return real
+
+
+_last_received: list[Stage] = []
+
+
+def _received_stage(new_root: str, old_root: str | None) -> Stage:
+    """The stage a process was sent: the same one for every task of one build, so what
+    it has seen of the two folders is seen once."""
+    if _last_received and (_last_received[0].new_root, _last_received[0].old_root) == (
+            new_root, old_root):
+        return _last_received[0]
+    _last_received[:] = [Stage(new_root, old_root)]
+    return _last_received[0]
 
 
 # -- the swap, one named step each (tests kill a build at each) ------------------------

@@ -34,6 +34,7 @@ from ..errors import (
 )
 from ..record import Fact, RenderRecord
 from ..urls import NOT_FOUND_PAGE, is_absolute
+from .output import Placed
 from .paths import HTML, link_path, normalize_url, output_path, request_path
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
@@ -60,6 +61,10 @@ class Rendered:
     #: worker sends those of the page fields it read (cheap there, with the page
     #: parsed; dear for the coordinator, which would have to load the parse).
     fingerprints: dict[Fact, bytes] = field(default_factory=dict)
+    #: The file as a worker on this machine placed it in the staging tree (``body`` is
+    #: then empty), or why it could not.
+    placed: Placed | None = None
+    write_error: OSError | None = None
 
     @property
     def is_redirect(self) -> bool:

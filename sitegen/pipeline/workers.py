@@ -6,7 +6,10 @@ but its arguments, so any ``concurrent.futures.Executor`` can run it: the
 process pool ``--jobs`` starts, or Dask's on a cluster (``--executor``),
 which may run a task again on another worker when one is lost, and gets the
 same answer.  The coordinator keeps all the rest: which URLs to render or
-reuse, the output tree and the records; workers write nothing.
+reuse, the output tree and the records.  Workers of the process pool, on
+this machine, also place the pages they render in the staging tree (the
+tree's :class:`~.output.Stage`), so that only the records come back; Dask's
+may run elsewhere, and send the pages' bytes.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from ..app import Site
 from ..content.cache import share_caches
 from ..errors import SitegenError
 from ..record import PAGE, Fact
+from .output import Stage
 from .render import Rendered, Renderer
 from .spec import SiteSpec
 
@@ -44,11 +48,13 @@ SHOWN = 50
 _renderers: dict[SiteSpec, Renderer] = {}
 
 
-def render_batch(spec: SiteSpec, urls: list[str]) -> list[Rendered]:
+def render_batch(spec: SiteSpec, urls: list[str], stage: Stage | None = None) -> list[Rendered]:
     """The task: render ``urls`` of the site ``spec`` names, in this process.
 
-    A static file comes back as its path relative to the site folder, which
-    the coordinator finds in its own copy of the site.
+    With a ``stage``, each page is placed in the staging tree here and comes
+    back without its bytes.  A static file comes back as its path relative
+    to the site folder, which the coordinator finds in its own copy of the
+    site (and copies: it may be large, and it is not rendered).
     """
     renderer = _renderer(spec)
     site = renderer.site
@@ -63,6 +69,12 @@ def render_batch(spec: SiteSpec, urls: list[str]) -> list[Rendered]:
     for rendered in done:
         if rendered.source_file is not None:
             rendered.source_file = os.path.relpath(rendered.source_file, root)
+        elif stage is not None:
+            try:
+                rendered.placed = stage.place(rendered.path, rendered.body)
+            except OSError as error:  # the coordinator decides what it means
+                rendered.write_error = error
+            rendered.body = b""
     return done
 
 
@@ -102,7 +114,8 @@ class Workers:
     """The executor of one build, started when first needed, and its tasks in flight."""
 
     def __init__(self, spec: SiteSpec, jobs: int, start: Callable[[], Executor],
-                 stop: Callable[[Executor, bool], None], minimum: int) -> None:
+                 stop: Callable[[Executor, bool], None], minimum: int,
+                 on_this_machine: bool) -> None:
         self.spec = spec
         self.jobs = jobs
         #: How many URLs must be due before starting the executor is worth it.
@@ -112,6 +125,10 @@ class Workers:
         self._tasks: dict[Future[list[Rendered]], list[str]] = {}
         #: The coordinator's own renderer, for workers forked from it to start with.
         self.inherited: Renderer | None = None
+        #: Whether the workers share this machine's file system, and so can place pages.
+        self.on_this_machine = on_this_machine
+        #: Where they place them (None: they send the pages back).
+        self.stage: Stage | None = None
 
     def worth(self, due: int) -> bool:
         """Whether ``due`` URLs go to the workers rather than render here."""
@@ -139,7 +156,7 @@ class Workers:
             share_caches()  # the workers' parses and highlights are this process's too
             self._executor = self._start()
         try:
-            task = self._executor.submit(render_batch, self.spec, urls)
+            task = self._executor.submit(render_batch, self.spec, urls, self.stage)
         except RuntimeError as error:
             if _was_lost(error):  # a worker died since the last results came
                 raise _lost(urls, self._tasks.values()) from error
@@ -231,7 +248,7 @@ def process_pool(spec: SiteSpec, jobs: int, minimum: int) -> Workers:
         return ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
                                    initargs=(spec,))
 
-    workers = Workers(spec, jobs, start, _stop_pool, minimum)
+    workers = Workers(spec, jobs, start, _stop_pool, minimum, on_this_machine=True)
     return workers
 
 
@@ -287,5 +304,7 @@ def dask_executor(spec: SiteSpec, address: str, jobs: int) -> Workers:
             thing.close()
         clients.clear()
 
-    workers = Workers(spec, jobs, start, stop, minimum=1)
+    # Even a LocalCluster's workers send their pages back: Dask runs a lost worker's
+    # task again, which would find the files the first run placed.
+    workers = Workers(spec, jobs, start, stop, minimum=1, on_this_machine=False)
     return workers
