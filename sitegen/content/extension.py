@@ -45,6 +45,7 @@ from markdown.util import ETX, HTML_PLACEHOLDER_RE, STX, AtomicString
 
 from .callouts import read_marker
 from .highlighting import Highlighter
+from .inlines import NarrowInlineProcessor
 from .refs import (
     EMBED_TAG,
     REF_ATTR,
@@ -392,8 +393,9 @@ _MATH_RE = re.compile(
 )
 
 
-class PatternsInOrder(InlineTreeprocessor):
-    """Python-Markdown's inline treeprocessor, reading its patterns from a list.
+class PatternsInOrder(NarrowInlineProcessor):
+    """Python-Markdown's inline treeprocessor, reading its patterns from a list, and
+    skipping those that cannot match (see :mod:`.inlines`).
 
     The registry it reads them from sorts itself on every lookup, and a post
     of a few kilobytes looks a pattern up some 800 times: a tenth of the

@@ -185,6 +185,7 @@ class MarkdownRenderer:
             from markdown import Markdown
 
             from .extension import SitegenExtension
+            from .inlines import narrow_inlines
 
             self._extension = SitegenExtension(self.highlighter, self.fingerprint)
             try:
@@ -194,6 +195,7 @@ class MarkdownRenderer:
                 raise _config_error(f"cannot load a Markdown extension: {error}") from error
             except KeyError as error:
                 raise _config_error(f"a Markdown extension has no option {error}") from error
+            narrow_inlines(self._md)
         return self._md
 
 

@@ -14,47 +14,29 @@ only the rules that could not have matched are skipped.
 It applies to lexers that use ``RegexLexer``'s own loop (most of Pygments'
 lexers; not those that override it), installed on one lexer instance (its
 ``get_tokens_unprocessed``), so Pygments' pre-processing, filters and
-formatters are untouched.  Reading a pattern uses the standard library's
-regular-expression parser (``re._parser``), which is not public API: where it
-is missing or fails on a rule, that rule is simply always tried.
+formatters are untouched.  Patterns are read by :mod:`.regexstart`: a rule
+whose pattern it cannot read is simply always tried.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
+
+from .regexstart import can_start, parse, readable
 
 if TYPE_CHECKING:
     from pygments.lexer import Lexer
 
-try:
-    from re import _constants as _sre
-    from re import _parser as _sre_parse
-except ImportError:  # pragma: no cover - the parser moved: lex as Pygments does
-    _sre = _sre_parse = None  # type: ignore[assignment]
-
 #: A rule as ``RegexLexer`` keeps it: its pattern's ``match``, its action, its new state.
 Rule = tuple[Callable[..., Any], Any, Any]
-
-#: A category's test, for a character class such as ``[\w.]``.
-_CATEGORIES: dict[Any, Callable[[str], Any]] = {} if _sre is None else {
-    _sre.CATEGORY_DIGIT: re.compile(r"\d").match,
-    _sre.CATEGORY_NOT_DIGIT: re.compile(r"\D").match,
-    _sre.CATEGORY_SPACE: re.compile(r"\s").match,
-    _sre.CATEGORY_NOT_SPACE: re.compile(r"\S").match,
-    _sre.CATEGORY_WORD: re.compile(r"\w").match,
-    _sre.CATEGORY_NOT_WORD: re.compile(r"\W").match,
-}
-#: Each pattern parsed once a process (states share rules through ``include``).
-_parsed: dict[re.Pattern[str], tuple[list[Any] | None, bool]] = {}
-
 
 def install(lexer: Lexer) -> bool:
     """Give ``lexer`` the narrowing loop; whether it could (``RegexLexer``'s own loop)."""
     from pygments.lexer import RegexLexer
 
-    if _sre is None or type(lexer).get_tokens_unprocessed is not RegexLexer.get_tokens_unprocessed:
+    own_loop = type(lexer).get_tokens_unprocessed is RegexLexer.get_tokens_unprocessed
+    if not readable() or not own_loop:
         return False
     states = _States(lexer._tokens)  # type: ignore[attr-defined]
 
@@ -73,7 +55,7 @@ class _State:
 
     def __init__(self, rules: list[Rule]) -> None:
         self.rules = rules
-        self._patterns = [_parse(rule[0].__self__) for rule in rules]
+        self._patterns = [parse(rule[0].__self__) for rule in rules]
         self._by_char: dict[str, tuple[Rule, ...]] = {}
         self._by_subset: dict[tuple[int, ...], tuple[Rule, ...]] = {}
 
@@ -83,7 +65,7 @@ class _State:
         if found is None:
             code = ord(char)
             subset = tuple(number for number, (items, folded) in enumerate(self._patterns)
-                           if items is None or _starts(items, char, code, folded) is not False)
+                           if items is None or can_start(items, char, code, folded) is not False)
             found = self._by_subset.get(subset)
             if found is None:
                 found = self._by_subset[subset] = tuple(self.rules[n] for n in subset)
@@ -153,69 +135,3 @@ def _tokens(lexer: Lexer, states: _States, text: str, stack: Sequence[str]
             else:
                 yield pos, Error, text[pos]
             pos += 1
-
-
-def _parse(pattern: re.Pattern[str]) -> tuple[list[Any] | None, bool]:
-    """``pattern``'s parsed items (``None``: always try it), and whether it ignores case."""
-    found = _parsed.get(pattern)
-    if found is None:
-        items: list[Any] | None = None
-        # bytes, ASCII or locale patterns: categories such as \w mean something else there
-        if isinstance(pattern.pattern, str) and not pattern.flags & (re.ASCII | re.LOCALE):
-            try:
-                items = list(_sre_parse.parse(pattern.pattern, pattern.flags))
-            except Exception:  # a pattern the parser reads otherwise: always tried
-                items = None
-        found = _parsed[pattern] = (items, bool(pattern.flags & re.IGNORECASE))
-    return found
-
-
-def _starts(items: Sequence[Any], char: str, code: int, folded: bool) -> bool | None:
-    """Whether the sequence ``items`` may match text starting with ``char``: ``True``
-    (maybe), ``False`` (never), ``None`` (it may match nothing first: what follows
-    decides).  Anything not understood is a maybe."""
-    for op, arg in items:
-        if op is _sre.LITERAL:
-            return True if folded else arg == code
-        if op is _sre.NOT_LITERAL:
-            return True if folded else arg != code
-        if op is _sre.IN:
-            return True if folded else _in_class(arg, char, code)
-        if op is _sre.SUBPATTERN:
-            found = _starts(arg[3], char, code, folded or bool(arg[1] & re.IGNORECASE))
-        elif op is _sre.ATOMIC_GROUP:
-            found = _starts(arg, char, code, folded)
-        elif op is _sre.BRANCH:
-            branches = [_starts(branch, char, code, folded) for branch in arg[1]]
-            found = True if True in branches else None if None in branches else False
-        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
-            found = _starts(arg[2], char, code, folded)
-            if arg[0] == 0 and found is not True:
-                found = None
-        elif op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
-            found = None  # zero width: what follows decides (the assertion only adds a test)
-        else:
-            return True
-        if found is not None:
-            return found
-    return None
-
-
-def _in_class(members: Sequence[Any], char: str, code: int) -> bool:
-    """Whether ``char`` may be in the character class ``[...]`` of ``members``."""
-    negated = False
-    for op, arg in members:
-        if op is _sre.NEGATE:
-            negated = True
-        elif op is _sre.LITERAL:
-            if arg == code:
-                return not negated
-        elif op is _sre.RANGE:
-            if arg[0] <= code <= arg[1]:
-                return not negated
-        elif op is _sre.CATEGORY and arg in _CATEGORIES:
-            if _CATEGORIES[arg](char):
-                return not negated
-        else:
-            return True
-    return negated
