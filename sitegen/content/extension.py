@@ -393,25 +393,6 @@ _MATH_RE = re.compile(
 )
 
 
-class PatternsInOrder(NarrowInlineProcessor):
-    """Python-Markdown's inline treeprocessor, reading its patterns from a list, and
-    skipping those that cannot match (see :mod:`.inlines`).
-
-    The registry it reads them from sorts itself on every lookup, and a post
-    of a few kilobytes looks a pattern up some 800 times: a tenth of the
-    parse.  The patterns cannot change while a page is parsed, so one sorted
-    list serves the whole pass.
-    """
-
-    def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
-        registry = self.inlinePatterns
-        self.inlinePatterns = list(registry)  # type: ignore[assignment]
-        try:
-            return super().run(tree, ancestors)
-        finally:
-            self.inlinePatterns = registry
-
-
 class ContentTreeprocessor(Treeprocessor):
     """Runs after every other treeprocessor and records what the page needs."""
 
@@ -572,7 +553,7 @@ class SitegenExtension(Extension):
         md.treeprocessors.register(ContentTreeprocessor(md, self), "sitegen_content", -10)
         if "inline" in md.treeprocessors and \
                 type(md.treeprocessors["inline"]) is InlineTreeprocessor:  # not an extension's
-            md.treeprocessors.register(PatternsInOrder(md), "inline", 20)
+            md.treeprocessors.register(NarrowInlineProcessor(md), "inline", 20)
         if "fenced_code_block" in md.preprocessors:
             md.preprocessors.register(FencedBlocks(md, self), "sitegen_fences", 26)
 

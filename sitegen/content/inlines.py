@@ -28,6 +28,8 @@ from markdown.treeprocessors import InlineProcessor
 from .regexstart import first_chars, readable
 
 if TYPE_CHECKING:
+    import xml.etree.ElementTree as etree
+
     from markdown import Markdown
     from markdown.inlinepatterns import Pattern as AnyPattern
 
@@ -46,38 +48,58 @@ def narrow_inlines(md: Markdown) -> None:
 
 
 class NarrowInlineProcessor(InlineProcessor):
-    """``InlineProcessor`` whose loop skips a pattern whose first characters are absent."""
+    """``InlineProcessor`` whose loop skips a pattern whose first characters are absent.
+
+    For a pass over one page it reads its patterns from a list, too: the
+    registry they come from sorts itself on every lookup, and a post looks a
+    pattern up hundreds of times.  The patterns cannot change during a pass.
+    """
+
+    def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
+        registry = self.inlinePatterns
+        patterns = self.inlinePatterns = list(registry)  # type: ignore[assignment]
+        self._first = [_starts(pattern) for pattern in patterns]
+        try:
+            return super().run(tree, ancestors)
+        finally:
+            self.inlinePatterns = registry
 
     if _KNOWN_LOOP:
         def _InlineProcessor__handleInline(self, data: str,  # noqa: N802
                                            patternIndex: int = 0) -> str:  # noqa: N803
             if not isinstance(data, util.AtomicString):
                 apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
-                patterns = self.inlinePatterns
+                patterns, first = self.inlinePatterns, self._first
                 start = 0
                 count = len(patterns)
+                present = set(data)
                 while patternIndex < count:
-                    pattern = patterns[patternIndex]
-                    chars = _starts(pattern)
-                    if chars is not None and all(data.find(c, start) < 0 for c in chars):
+                    chars = first[patternIndex]
+                    if chars is not None and present.isdisjoint(chars):
                         start = 0  # what the call would return: no match, from the start
                         patternIndex += 1
                         continue
-                    data, matched, start = apply(pattern, data, patternIndex, start)
-                    if not matched:
+                    data, matched, start = apply(patterns[patternIndex], data, patternIndex,
+                                                 start)
+                    if matched:  # what it put in: a placeholder for what it took out
+                        present |= _PLACEHOLDER
+                    else:
                         patternIndex += 1
             return data
 
 
-#: Each pattern's first characters, by the expression it searches with.
-_first_chars: dict[re.Pattern[str], str | None] = {}
-
-
-def _starts(pattern: AnyPattern) -> str | None:
+def _starts(pattern: AnyPattern) -> frozenset[str] | None:
     """The characters a match of ``pattern`` must start with (None: any)."""
     compiled = pattern.getCompiledRegExp()
     try:
         return _first_chars[compiled]
     except KeyError:
-        chars = _first_chars[compiled] = first_chars(compiled)
-        return chars
+        chars = first_chars(compiled)
+        found = _first_chars[compiled] = None if chars is None else frozenset(chars)
+        return found
+
+
+#: The characters of the placeholder a match leaves in the text.
+_PLACEHOLDER = frozenset(util.INLINE_PLACEHOLDER % "0123456789")
+#: Each pattern's first characters, by the expression it searches with.
+_first_chars: dict[re.Pattern[str], frozenset[str] | None] = {}
