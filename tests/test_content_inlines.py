@@ -11,7 +11,7 @@ from markdown.treeprocessors import InlineProcessor
 
 from sitegen.content.inlines import NarrowInlineProcessor, narrow_inlines
 from sitegen.content.markup import DEFAULT_MARKDOWN_EXTENSIONS, MarkdownRenderer
-from sitegen.content.regexstart import first_chars
+from sitegen.content.regexstart import first_chars, required_text
 
 ROOT = Path(__file__).parent.parent
 #: Every inline construct, and the edge cases of each: escapes before the characters
@@ -129,3 +129,19 @@ def test_sitegens_markdown_renderer_narrows_its_inline_patterns():
     html = renderer.parse("A [link](/x/) and `code`.").html
     assert ">link</a> and <code>code</code>.</p>" in html
     assert isinstance(renderer._markdown().treeprocessors["inline"], NarrowInlineProcessor)
+
+
+@pytest.mark.parametrize(("pattern", "text"), [
+    (r"  \n", "  \n"),
+    (r"(!?)\[\[([^\[\]]+?)\]\]", "[["),
+    (r"\!\[", "!["),
+    (r"(?<!\!)\[", "["),
+    (r"a(bc)d", "abcd"),      # a group matched once is in line
+    (r"ab(cd)?e", "ab"),
+    (r"ab(?:c|d)efg", "efg"),
+    (r"(?i)xyz", ""),          # each letter may be another case
+    (r"(?i)x-->", "-->"),
+    (r"\d+", ""),
+])
+def test_required_text_is_a_run_every_match_holds(pattern, text):
+    assert required_text(re.compile(pattern)) == text

@@ -5,11 +5,12 @@ images, autolinks, HTML, entities, emphasis...) to every piece of text, in
 order: about 800 calls a post of the shared corpus, each a Python method
 and a regular-expression search, though most of them are for a ``[``, a
 ``<`` or a backtick that the text does not hold.  Each of those patterns
-must start with one of a few characters (read by :mod:`.regexstart`), so
-where none of them is in what is left of the text, the pattern cannot
-match: it is skipped, with the very result its call would have given.  A
-pattern that can start with anything, or whose pattern cannot be read, is
-always applied.
+must start with one of a few characters, and many hold a run of them (a
+line break's two spaces and newline, an image's ``![``): both are read by
+:mod:`.regexstart`.  Where the text lacks the characters, or what is left
+of it lacks the run, the pattern cannot match: it is skipped, with the very
+result its call would have given.  A pattern that can start with anything,
+or whose pattern cannot be read, is always applied.
 
 The loop is ``InlineProcessor``'s own, as Python-Markdown writes it,
 with the skip added; it replaces a private method (``__handleInline``), so
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 from markdown import util
 from markdown.treeprocessors import InlineProcessor
 
-from .regexstart import first_chars, readable
+from .regexstart import first_chars, readable, required_text
 
 if TYPE_CHECKING:
     import xml.etree.ElementTree as etree
@@ -74,8 +75,9 @@ class NarrowInlineProcessor(InlineProcessor):
                 count = len(patterns)
                 present = set(data)
                 while patternIndex < count:
-                    chars = first[patternIndex]
-                    if chars is not None and present.isdisjoint(chars):
+                    chars, held = first[patternIndex]
+                    if (chars is not None and present.isdisjoint(chars)) or (
+                            held and data.find(held, start) < 0):
                         start = 0  # what the call would return: no match, from the start
                         patternIndex += 1
                         continue
@@ -88,18 +90,20 @@ class NarrowInlineProcessor(InlineProcessor):
             return data
 
 
-def _starts(pattern: AnyPattern) -> frozenset[str] | None:
-    """The characters a match of ``pattern`` must start with (None: any)."""
+def _starts(pattern: AnyPattern) -> tuple[frozenset[str] | None, str]:
+    """The characters a match of ``pattern`` must start with (None: any), and a run of
+    two or more it must hold (``""``: none known)."""
     compiled = pattern.getCompiledRegExp()
     try:
-        return _first_chars[compiled]
+        return _needs[compiled]
     except KeyError:
-        chars = first_chars(compiled)
-        found = _first_chars[compiled] = None if chars is None else frozenset(chars)
+        chars, held = first_chars(compiled), required_text(compiled)
+        found = _needs[compiled] = (None if chars is None else frozenset(chars),
+                                    held if len(held) > 1 else "")
         return found
 
 
 #: The characters of the placeholder a match leaves in the text.
 _PLACEHOLDER = frozenset(util.INLINE_PLACEHOLDER % "0123456789")
-#: Each pattern's first characters, by the expression it searches with.
-_first_chars: dict[re.Pattern[str], frozenset[str] | None] = {}
+#: What each pattern needs in the text, by the expression it searches with.
+_needs: dict[re.Pattern[str], tuple[frozenset[str] | None, str]] = {}

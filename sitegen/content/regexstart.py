@@ -3,8 +3,9 @@
 Pygments' lexers and Python-Markdown's inline patterns try many regular
 expressions where most cannot match: a rule that must start with a quote,
 at a space; a link pattern, in a paragraph without a ``[``.  Knowing the
-first character a pattern can match lets :mod:`.regexlexer` and
-:mod:`.inlines` skip those calls and get the same result.
+first character a pattern can match, or a run of characters every match
+holds, lets :mod:`.regexlexer` and :mod:`.inlines` skip those calls and get
+the same result.
 
 Patterns are read with the standard library's own parser (``re._parser``),
 which is not public API: where it is missing, or fails on a pattern, the
@@ -71,6 +72,31 @@ def first_chars(pattern: re.Pattern[str]) -> str | None:
     if found is None or found[1]:
         return None
     return "".join(sorted(map(chr, found[0])))
+
+
+def required_text(pattern: re.Pattern[str]) -> str:
+    """The longest run of literal characters every match of ``pattern`` holds (``""``:
+    none known); a text without it cannot match."""
+    items, folded = parse(pattern)
+    if items is None:
+        return ""
+    runs = [""]
+    _runs(items, folded, runs)
+    return max(runs, key=len)
+
+
+def _runs(items: Sequence[Any], folded: bool, runs: list[str]) -> None:
+    """Add to ``runs`` the runs of literals of the sequence ``items``, which every match
+    of it holds: the last run is open to what comes next."""
+    for op, arg in items:
+        if op is _sre.LITERAL and not (folded and _cased(arg)):
+            runs[-1] += chr(arg)
+        elif op is _sre.SUBPATTERN:  # a group, matched once: its literals are in line
+            _runs(arg[3], folded or bool(arg[1] & re.IGNORECASE), runs)
+        elif op is _sre.ATOMIC_GROUP:
+            _runs(arg, folded, runs)
+        else:
+            runs.append("")
 
 
 def _first(items: Sequence[Any], folded: bool) -> tuple[set[int], bool] | None:
