@@ -850,8 +850,8 @@ def _bring_kept(output: Path, staging: Path, kept: list[tuple[str, bool]]) -> No
 
 def _check_relative(path: str) -> None:
     """A path of the new tree: relative, posix, with no way out of the tree."""
-    if not path or "\0" in path or "\\" in path or any(
-            part in ("", ".", "..") for part in path.split("/")):
+    parts = path.split("/")
+    if "\0" in path or "\\" in path or "" in parts or "." in parts or ".." in parts:
         raise ValueError(f"not a relative output path: {path!r}")
 
 
