@@ -392,6 +392,26 @@ def test_a_stage_never_places_a_file_outside_the_staging_tree(site):
     assert leftovers(out) == []
 
 
+def test_a_stage_for_an_executor_that_retries_replaces_what_a_lost_worker_placed(site):
+    """Dask runs a lost worker's task again: the page that worker placed, perhaps cut
+    short, is written over; a plain stage refuses to place a file twice."""
+    out, _ = site
+    with OutputTree(out) as new:
+        retried = pickle.loads(pickle.dumps(new.stage(rewrites=True)))
+        retried.place("p/index.html", b"cut sh")
+        new.adopt("p/index.html", retried.place("p/index.html", b"cut short, no more"))
+        with pytest.raises(FileExistsError):
+            new.stage().place("p/index.html", b"again")
+        (new.staging / "p/link.html").symlink_to(out / "index.html")
+        with pytest.raises(OSError) as caught:  # a link in the staging tree is not followed
+            retried.place("p/link.html", b"through the link")
+        assert caught.value.errno == errno.ELOOP
+        assert (out / "index.html").read_bytes() == OLD["index.html"]
+        (new.staging / "p/link.html").unlink()
+        new.commit()
+    assert (out / "p/index.html").read_bytes() == b"cut short, no more"
+
+
 def test_one_process_reads_each_build_s_stage_once(site):
     """Every task of a build carries the stage; a worker keeps the one it was sent, and
     with it what it learned of the folders, until a build with other folders."""

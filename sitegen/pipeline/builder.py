@@ -224,7 +224,7 @@ class BuildRun:
         if workers is not None:
             workers.inherited = self.renderer
             if tree is not None and workers.on_this_machine:
-                workers.stage = tree.stage()
+                workers.stage = tree.stage(rewrites=workers.retries)
         self.queue = UrlQueue()
         #: Every URL so far, rendered or reused, as the state will keep it.
         self.urls: dict[str, BuiltUrl] = {}

@@ -57,6 +57,7 @@ _SYS_RENAMEAT2 = {"x86_64": 316, "i386": 353, "i686": 353, "aarch64": 276, "risc
 #: What a file system without an exchange answers; the swap then takes two renames.
 _NO_EXCHANGE = frozenset({errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP})
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 #: Threads that write the files :meth:`OutputTree.write_soon` hands over.
 WRITERS = 2
 _WRITE_HINT = ("a file name may be at most 255 bytes: check the URL; and check that the output "
@@ -347,11 +348,13 @@ class OutputTree:
         self._note(path, placed)
         return placed
 
-    def stage(self) -> Stage:
+    def stage(self, rewrites: bool = False) -> Stage:
         """Where another process on this machine may place files of this tree; each one
-        it places is handed back to :meth:`adopt`."""
+        it places is handed back to :meth:`adopt` (see :class:`Stage` for ``rewrites``)."""
         if not self._open:
             raise RuntimeError("OutputTree.stage() only inside its with block")
+        if rewrites:
+            return Stage(self._stage.new_root, self._stage.old_root, rewrites=True)
         return self._stage
 
     def adopt(self, path: str, placed: Placed) -> None:
@@ -517,16 +520,22 @@ class Stage:
     carries the two folders, not what this one has seen of them.
     """
 
-    def __init__(self, new_root: str, old_root: str | None) -> None:
+    def __init__(self, new_root: str, old_root: str | None, rewrites: bool = False) -> None:
         #: The staging folder and the previous output (None: there is none), with a
         #: trailing separator.
         self.new_root = new_root
         self.old_root = old_root
+        #: Whether a file placed again replaces the first (an executor that runs a lost
+        #: worker's task again: the file there may be that worker's, cut short), rather
+        #: than being an error.
+        self.rewrites = rewrites
         self._old_dirs: dict[str, bool] = {"": True}
         self._made: set[str] = {""}
+        self._flags = os.O_WRONLY | os.O_CREAT | _O_CLOEXEC | (
+            os.O_TRUNC | _O_NOFOLLOW if rewrites else os.O_EXCL)
 
-    def __reduce__(self) -> tuple[Callable[[str, str | None], Stage], tuple[str, str | None]]:
-        return _received_stage, (self.new_root, self.old_root)
+    def __reduce__(self) -> tuple[Callable[..., Stage], tuple[str, str | None, bool]]:
+        return _received_stage, (self.new_root, self.old_root, self.rewrites)
 
     def place(self, path: str, body: bytes) -> Placed:
         """Place ``body`` at ``path`` of the new tree, or note the old file that has it
@@ -539,8 +548,7 @@ class Stage:
         if old is not None and old.st_size == len(body) and _has_bytes(self.old_root + path,
                                                                        body):
             return Placed(False, old.st_size, old.st_mtime_ns)
-        fd = os.open(self.target(path), os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_CLOEXEC,
-                     0o666)
+        fd = os.open(self.target(path), self._flags, 0o666)
         try:
             view = memoryview(body)
             while view:
@@ -588,14 +596,15 @@ class Stage:
 _last_received: list[Stage] = []
 
 
-def _received_stage(new_root: str, old_root: str | None) -> Stage:
+def _received_stage(new_root: str, old_root: str | None, rewrites: bool) -> Stage:
     """The stage a process was sent: the same one for every task of one build, so what
     it has seen of the two folders is seen once."""
-    if _last_received and (_last_received[0].new_root, _last_received[0].old_root) == (
-            new_root, old_root):
-        return _last_received[0]
-    _last_received[:] = [Stage(new_root, old_root)]
-    return _last_received[0]
+    last = _last_received[0] if _last_received else None
+    if last is None or (last.new_root, last.old_root, last.rewrites) != (
+            new_root, old_root, rewrites):
+        last = Stage(new_root, old_root, rewrites)
+        _last_received[:] = [last]
+    return last
 
 
 # -- the swap, one named step each (tests kill a build at each) ------------------------

@@ -6,10 +6,11 @@ but its arguments, so any ``concurrent.futures.Executor`` can run it: the
 process pool ``--jobs`` starts, or Dask's on a cluster (``--executor``),
 which may run a task again on another worker when one is lost, and gets the
 same answer.  The coordinator keeps all the rest: which URLs to render or
-reuse, the output tree and the records.  Workers of the process pool, on
-this machine, also place the pages they render in the staging tree (the
-tree's :class:`~.output.Stage`), so that only the records come back; Dask's
-may run elsewhere, and send the pages' bytes.
+reuse, the output tree and the records.  Workers on this machine (the
+process pool's, a Dask ``LocalCluster``'s) also place the pages they render
+in the staging tree (the tree's :class:`~.output.Stage`), so that only the
+records come back; a Dask scheduler's may run elsewhere, and send the pages'
+bytes.
 """
 
 from __future__ import annotations
@@ -115,7 +116,7 @@ class Workers:
 
     def __init__(self, spec: SiteSpec, jobs: int, start: Callable[[], Executor],
                  stop: Callable[[Executor, bool], None], minimum: int,
-                 on_this_machine: bool) -> None:
+                 on_this_machine: bool, retries: bool = False) -> None:
         self.spec = spec
         self.jobs = jobs
         #: How many URLs must be due before starting the executor is worth it.
@@ -125,8 +126,10 @@ class Workers:
         self._tasks: dict[Future[list[Rendered]], list[str]] = {}
         #: The coordinator's own renderer, for workers forked from it to start with.
         self.inherited: Renderer | None = None
-        #: Whether the workers share this machine's file system, and so can place pages.
+        #: Whether the workers share this machine's file system, and so can place pages;
+        #: and whether the executor runs a lost worker's task again.
         self.on_this_machine = on_this_machine
+        self.retries = retries
         #: Where they place them (None: they send the pages back).
         self.stage: Stage | None = None
 
@@ -304,7 +307,7 @@ def dask_executor(spec: SiteSpec, address: str, jobs: int) -> Workers:
             thing.close()
         clients.clear()
 
-    # Even a LocalCluster's workers send their pages back: Dask runs a lost worker's
-    # task again, which would find the files the first run placed.
-    workers = Workers(spec, jobs, start, stop, minimum=1, on_this_machine=False)
+    # A LocalCluster's workers place their pages; a scheduler's may be anywhere.
+    workers = Workers(spec, jobs, start, stop, minimum=1, on_this_machine=address == "local",
+                      retries=True)
     return workers
