@@ -7,13 +7,11 @@ page 7 or page N misbehaves when the environment says so (see its ``app.py``).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -356,35 +354,6 @@ def test_dask_runs_the_task_of_a_killed_worker_again_and_the_tree_is_whole(built
     assert result.returncode == 0, result.stderr
     assert tree(out) == before
     assert leftovers(out) == []
-
-
-def test_a_local_cluster_started_for_a_build_that_fails_to_load_is_stopped(built):
-    """The cluster starts while the site loads: a site that cannot load takes it down."""
-    site, out, before = built
-    with (site / "app.py").open("a") as app:
-        app.write("\nthis is not Python\n")
-    build = subprocess.Popen([str(SITEGEN), "build", str(site), "-o", str(out), "--executor",
-                              "local", "--jobs", "2"], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, start_new_session=True)
-    _, err = build.communicate(timeout=60)
-    assert build.returncode == 1
-    assert "app.py" in err and "Traceback" not in err
-    deadline = time.monotonic() + 10
-    while live_processes(build.pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert live_processes(build.pid) == []
-    assert tree(out) == before
-
-
-def test_a_build_that_fails_before_its_first_task_stops_the_cluster_it_was_starting(built):
-    site, out, _ = built
-    with (site / "app.py").open("a") as app:
-        app.write("\nraise RuntimeError('no site today')\n")
-    with pytest.raises(SitegenError, match="no site today"):
-        sitegen.build(SiteSpec(str(site)), out, jobs=2, executor="local")
-    time.sleep(3)  # long enough for a cluster left alone to have started its workers
-    assert multiprocessing.active_children() == []
-    assert not [t for t in threading.enumerate() if t.name.startswith("sitegen-dask")]
 
 
 def test_asking_for_dask_without_it_installed_says_how_to_install_it(built):

@@ -122,21 +122,6 @@ def build(site: Site | SiteSpec | str | os.PathLike[str], output: str | Path | N
     if clean and isinstance(spec, SiteSpec):
         spec = dataclasses.replace(spec, clean=True)  # workers ignore the caches too
     workers = _workers(spec, jobs, executor)
-    try:
-        return _build(spec, workers, output, strict=strict, clean=clean, progress=progress,
-                      on_wait=on_wait, explain=explain, started=started,
-                      started_ns=started_ns)
-    except BaseException:  # workers that started, or were starting, end with the build
-        if workers is not None:
-            workers.close(failed=True)
-        raise
-
-
-def _build(spec: Site | SiteSpec, workers: Workers | None, output: str | Path | None, *,
-           strict: bool, clean: bool, progress: Progress | None,
-           on_wait: Callable[[Path], None] | None, explain: Iterable[str], started: float,
-           started_ns: int) -> BuildResult:
-    """:func:`build`'s phases, with its workers (closed here when the render is done)."""
     site = load(spec)
     out = Path(output) if output is not None else site.root_path / "build"
     if not out.is_absolute():

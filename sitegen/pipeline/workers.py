@@ -15,7 +15,6 @@ bytes.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import signal
@@ -117,8 +116,7 @@ class Workers:
 
     def __init__(self, spec: SiteSpec, jobs: int, start: Callable[[], Executor],
                  stop: Callable[[Executor, bool], None], minimum: int,
-                 on_this_machine: bool, retries: bool = False,
-                 abandon: Callable[[], None] | None = None) -> None:
+                 on_this_machine: bool, retries: bool = False) -> None:
         self.spec = spec
         self.jobs = jobs
         #: How many URLs must be due before starting the executor is worth it.
@@ -132,7 +130,6 @@ class Workers:
         #: and whether the executor runs a lost worker's task again.
         self.on_this_machine = on_this_machine
         self.retries = retries
-        self._abandon = abandon
         #: Where they place them (None: they send the pages back).
         self.stage: Stage | None = None
 
@@ -202,8 +199,6 @@ class Workers:
         self._tasks.clear()
         if executor is not None:
             self._stop(executor, failed)
-        elif self._abandon is not None:
-            self._abandon()
 
 
 def _was_lost(error: BaseException) -> bool:
@@ -281,21 +276,12 @@ def dask_executor(spec: SiteSpec, address: str, jobs: int) -> Workers:
         ) from None
     clients: list[Any] = []
 
-    def open_cluster() -> tuple[Any, Any]:
-        # A failing page is the build's to report, once: not the cluster's logs too.
-        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.CRITICAL)
-        return cluster, Client(cluster)
-
-    # The cluster's processes start (about 1.5 s) while this one loads and prepares the
-    # site, on the core it leaves free.
-    opening = _in_background(open_cluster) if address == "local" else None
-    handed: list[bool] = []
-
     def start() -> Executor:
-        if opening is not None:
-            handed.append(True)
-            cluster, client = opening.result()
+        if address == "local":
+            # A failing page is the build's to report, once: not the cluster's logs too.
+            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=logging.CRITICAL)
+            client = Client(cluster)
             clients.append(cluster)
         else:
             try:
@@ -321,26 +307,7 @@ def dask_executor(spec: SiteSpec, address: str, jobs: int) -> Workers:
             thing.close()
         clients.clear()
 
-    def abandon() -> None:
-        """The build ended before its first task: the cluster it began to start goes."""
-        if opening is not None and not handed:
-            handed.append(False)
-            with contextlib.suppress(Exception):  # one that failed to start is gone too
-                for thing in opening.result()[::-1]:
-                    thing.close()
-
     # A LocalCluster's workers place their pages; a scheduler's may be anywhere.
     workers = Workers(spec, jobs, start, stop, minimum=1, on_this_machine=address == "local",
-                      retries=True, abandon=abandon)
+                      retries=True)
     return workers
-
-
-def _in_background(work: Callable[[], Any]) -> Future[Any]:
-    """``work()`` run on a thread of its own, its result to come."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    thread = ThreadPoolExecutor(1, thread_name_prefix="sitegen-dask")
-    try:
-        return thread.submit(work)
-    finally:
-        thread.shutdown(wait=False)
