@@ -21,6 +21,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..app import Site
@@ -34,9 +35,13 @@ from .spec import SiteSpec
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-#: URLs per task at most: enough that a task's overhead (0.1-1 ms) is lost in its
-#: renders (a few ms each), few enough that the last tasks end together.
+#: URLs per task at most: enough that a task's overhead (0.1-1 ms through the process
+#: pool) is lost in its renders (a few ms each), few enough that the last tasks end
+#: together.
 MAX_BATCH = 16
+#: The same through Dask, whose task costs about 4 ms a worker (its scheduler, and a
+#: round trip over TCP): 64 pages keep that to a few percent.
+DASK_MAX_BATCH = 64
 #: Tasks in flight per worker: one running, the next ones already sent.
 IN_FLIGHT = 3
 #: Without ``--jobs``, workers start only when this many URLs are due at once: starting
@@ -116,14 +121,18 @@ class Workers:
 
     def __init__(self, spec: SiteSpec, jobs: int, start: Callable[[], Executor],
                  stop: Callable[[Executor, bool], None], minimum: int,
-                 on_this_machine: bool, retries: bool = False) -> None:
+                 on_this_machine: bool, retries: bool = False,
+                 max_batch: int = MAX_BATCH) -> None:
         self.spec = spec
         self.jobs = jobs
+        self.max_batch = max_batch
         #: How many URLs must be due before starting the executor is worth it.
         self.minimum = minimum
         self._start, self._stop = start, stop
         self._executor: Executor | None = None
         self._tasks: dict[Future[list[Rendered]], list[str]] = {}
+        #: Tasks sent a second time (see :func:`_dropped_by_dask`).
+        self._resent: set[Future[list[Rendered]]] = set()
         #: The coordinator's own renderer, for workers forked from it to start with.
         self.inherited: Renderer | None = None
         #: Whether the workers share this machine's file system, and so can place pages;
@@ -151,8 +160,9 @@ class Workers:
         return self._executor is not None
 
     def batch_size(self, due: int) -> int:
-        """URLs per task: the due URLs spread over the tasks in flight, at most MAX_BATCH."""
-        return max(1, min(MAX_BATCH, due // (self.jobs * IN_FLIGHT)))
+        """URLs per task: the due URLs spread over the tasks in flight, at most
+        ``max_batch``."""
+        return max(1, min(self.max_batch, due // (self.jobs * IN_FLIGHT)))
 
     def submit(self, urls: list[str]) -> None:
         if self._executor is None:
@@ -173,9 +183,19 @@ class Workers:
             try:
                 renders = task.result()
             except Exception as error:  # a page's own SitegenError goes up as it is
+                if _dropped_by_dask(error) and task not in self._resent:
+                    self._resend(task)
+                    continue
                 raise self._first_failure(task, error) from None
             del self._tasks[task]
             yield from renders
+
+    def _resend(self, task: Future[list[Rendered]]) -> None:
+        """Send a task's URLs again, once: renders are pure, so a second run gives what
+        the first would have."""
+        urls = self._tasks.pop(task)
+        self.submit(urls)
+        self._resent.add(list(self._tasks)[-1])
 
     def _first_failure(self, failed: Future[list[Rendered]], error: Exception) -> Exception:
         """The error a serial build would give: that of the first task, in the order
@@ -197,6 +217,7 @@ class Workers:
         """Stop the executor; after a failure (or Ctrl-C), at once, with its tasks."""
         executor, self._executor = self._executor, None
         self._tasks.clear()
+        self._resent.clear()
         if executor is not None:
             self._stop(executor, failed)
 
@@ -204,7 +225,20 @@ class Workers:
 def _was_lost(error: BaseException) -> bool:
     """Whether ``error`` says a worker was lost: the pool's ``BrokenProcessPool``,
     Dask's ``KilledWorker`` (named, so neither module is imported to ask)."""
-    return type(error).__name__ in ("BrokenProcessPool", "KilledWorker", "CancelledError")
+    return type(error).__name__ in ("BrokenProcessPool", "KilledWorker",
+                                    "CancelledError") or _dropped_by_dask(error)
+
+
+def _dropped_by_dask(error: BaseException) -> bool:
+    """Whether Dask's ``concurrent.futures`` adapter lost a task's outcome: when a worker
+    dies, it may try to unpack an error it was never given, and raise that error
+    (``ValueError: not enough values to unpack``) in the task's place.  Its own frame is
+    then the last; a task's own error ends in the task's frames."""
+    last = error.__traceback__
+    while last is not None and last.tb_next is not None:
+        last = last.tb_next
+    return last is not None and Path(last.tb_frame.f_code.co_filename).parts[-2:] == (
+        "distributed", "cfexecutor.py")
 
 
 def _lost(urls: list[str], others: Any) -> SitegenError:
@@ -309,5 +343,5 @@ def dask_executor(spec: SiteSpec, address: str, jobs: int) -> Workers:
 
     # A LocalCluster's workers place their pages; a scheduler's may be anywhere.
     workers = Workers(spec, jobs, start, stop, minimum=1, on_this_machine=address == "local",
-                      retries=True)
+                      retries=True, max_batch=DASK_MAX_BATCH)
     return workers
