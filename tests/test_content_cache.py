@@ -220,3 +220,14 @@ def test_a_cache_this_build_made_looks_up_only_what_it_wrote(tmp_path):
     assert third.load(third.key(b"x")) is None
     share_caches()
     assert third.load(third.key(b"x")) == parsed
+
+    # as the build announces them, when it starts its executor
+    from sitegen.pipeline import workers
+
+    fourth = ParseCache(tmp_path / "fourth", renderer.fingerprint)
+    other = ParseCache(tmp_path / "fourth", renderer.fingerprint)
+    assert fourth.load(fourth.key(b"y")) is None
+    other.store(other.key(b"y"), parsed)
+    other.flush()
+    workers._share_caches()
+    assert fourth.load(fourth.key(b"y")) == parsed

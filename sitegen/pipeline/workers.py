@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..app import Site
-from ..content.cache import share_caches
 from ..errors import SitegenError
 from ..record import PAGE, Fact
 from .output import Stage
@@ -166,7 +165,7 @@ class Workers:
 
     def submit(self, urls: list[str]) -> None:
         if self._executor is None:
-            share_caches()  # the workers' parses and highlights are this process's too
+            _share_caches()  # the workers' parses and highlights are this process's too
             self._executor = self._start()
         try:
             task = self._executor.submit(render_batch, self.spec, urls, self.stage)
@@ -220,6 +219,15 @@ class Workers:
         self._resent.clear()
         if executor is not None:
             self._stop(executor, failed)
+
+
+def _share_caches() -> None:
+    """Let this process's parse caches see what workers write.  One that never imported
+    the cache module (a Flask app's, say) has none, and is spared importing the content
+    package to find that out."""
+    cache = sys.modules.get(f"{__package__.rpartition('.')[0]}.content.cache")
+    if cache is not None:
+        cache.share_caches()
 
 
 def _was_lost(error: BaseException) -> bool:
