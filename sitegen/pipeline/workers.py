@@ -163,7 +163,7 @@ class Workers:
         ``max_batch``."""
         return max(1, min(self.max_batch, due // (self.jobs * IN_FLIGHT)))
 
-    def submit(self, urls: list[str]) -> None:
+    def submit(self, urls: list[str]) -> Future[list[Rendered]]:
         if self._executor is None:
             _share_caches()  # the workers' parses and highlights are this process's too
             self._executor = self._start()
@@ -174,6 +174,7 @@ class Workers:
                 raise _lost(urls, self._tasks.values()) from error
             raise
         self._tasks[task] = urls
+        return task
 
     def finished(self) -> Iterator[Rendered]:
         """The renders of the next task to finish (waiting for one), in the order sent."""
@@ -192,9 +193,7 @@ class Workers:
     def _resend(self, task: Future[list[Rendered]]) -> None:
         """Send a task's URLs again, once: renders are pure, so a second run gives what
         the first would have."""
-        urls = self._tasks.pop(task)
-        self.submit(urls)
-        self._resent.add(list(self._tasks)[-1])
+        self._resent.add(self.submit(self._tasks.pop(task)))
 
     def _first_failure(self, failed: Future[list[Rendered]], error: Exception) -> Exception:
         """The error a serial build would give: that of the first task, in the order
