@@ -35,8 +35,19 @@ def _table() -> mimetypes.MimeTypes:
 
 
 def guess_type(path: str) -> str | None:
-    """The content type a static host would serve ``path`` with."""
-    return _table().guess_type(path, strict=False)[0]
+    """The content type a static host would serve ``path`` with.
+
+    A host goes by the name's extensions only, so they are looked up once: once for
+    all of a site's ``index.html``.
+    """
+    name = path.rpartition("/")[2]
+    dot = name.find(".", 1)  # a leading dot starts a name, not an extension
+    return _by_extensions(name[dot:]) if dot > 0 else _table().guess_type(name, strict=False)[0]
+
+
+@functools.lru_cache(maxsize=256)
+def _by_extensions(extensions: str) -> str | None:
+    return _table().guess_type("x" + extensions, strict=False)[0]
 
 
 def _family(mimetype: str) -> str:

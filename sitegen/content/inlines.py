@@ -20,6 +20,7 @@ module knows it, and otherwise Python-Markdown runs as it is.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -93,17 +94,14 @@ class NarrowInlineProcessor(InlineProcessor):
 def _starts(pattern: AnyPattern) -> tuple[frozenset[str] | None, str]:
     """The characters a match of ``pattern`` must start with (None: any), and a run of
     two or more it must hold (``""``: none known)."""
-    compiled = pattern.getCompiledRegExp()
-    try:
-        return _needs[compiled]
-    except KeyError:
-        chars, held = first_chars(compiled), required_text(compiled)
-        found = _needs[compiled] = (None if chars is None else frozenset(chars),
-                                    held if len(held) > 1 else "")
-        return found
+    return _needs(pattern.getCompiledRegExp())
+
+
+@functools.cache
+def _needs(compiled: re.Pattern[str]) -> tuple[frozenset[str] | None, str]:
+    chars, held = first_chars(compiled), required_text(compiled)
+    return None if chars is None else frozenset(chars), held if len(held) > 1 else ""
 
 
 #: The characters of the placeholder a match leaves in the text.
 _PLACEHOLDER = frozenset(util.INLINE_PLACEHOLDER % "0123456789")
-#: What each pattern needs in the text, by the expression it searches with.
-_needs: dict[re.Pattern[str], tuple[frozenset[str] | None, str]] = {}

@@ -53,7 +53,6 @@ NEW_URL = "new URL"
 WRITES_IN_FLIGHT = 256
 #: What writing a file answers when another file or folder holds its place.
 _IN_THE_WAY = frozenset({errno.EEXIST, errno.ENOTDIR, errno.EISDIR})
-_UNKNOWN = object()
 
 
 #: One URL of a build: what was written for it, and why it was or was not rendered.
@@ -248,9 +247,6 @@ class BuildRun:
         #: Files that could not be written because another file or folder stood in the
         #: way: two URLs that clash do that, and the clash is the error to give.
         self._blocked: list[tuple[str, str, OSError]] = []
-        #: For each (served type, file name extensions): the type a host would serve
-        #: instead, None if they agree.
-        self._types: dict[tuple[str, str], str | None | object] = {}
 
     # -- phases 3 and 4 ----------------------------------------------------
 
@@ -490,18 +486,8 @@ class BuildRun:
     def _check_type(self, entry: Entry) -> None:
         if entry.kind != "page":
             return
-        name = entry.path.rpartition("/")[2]
-        # A host goes by the name's extensions only: one look for all of a site's index.html.
-        dot = name.find(".", 1)  # a leading dot starts a name, not an extension
-        extensions = name[dot:] if dot > 0 else name
-        key = (entry.mimetype, extensions)
-        expected = self._types.get(key, _UNKNOWN)
-        if expected is _UNKNOWN:
-            expected = mime.guess_type("x" + extensions if dot > 0 else name)
-            if expected is not None and mime.types_agree(entry.mimetype, expected):
-                expected = None
-            self._types[key] = expected
-        if expected is not None:
+        expected = mime.guess_type(entry.path)
+        if expected is not None and not mime.types_agree(entry.mimetype, expected):
             self._type_warnings.append(
                 f"{entry.url} is served as {entry.mimetype} but written to {entry.path}, "
                 f"which hosts serve as {expected}"

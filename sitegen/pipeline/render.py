@@ -10,6 +10,7 @@ the URL, so the preview server and worker processes can call it alike.
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import sys
@@ -40,8 +41,6 @@ from .paths import HTML, link_path, normalize_url, output_path, request_path
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 #: How many root-relative links the renderer remembers the local form of.
 LINK_MEMO_SIZE = 20_000
-#: How many ``Content-Type`` headers it remembers the reading of.
-TYPES_MEMO_SIZE = 64
 CSS = "text/css"
 _UNKNOWN = object()
 
@@ -96,7 +95,6 @@ class Renderer:
         self._root = site.script_root
         self.relative = bool(dict.get(site.config, "RELATIVE_URLS"))
         self._rooted: dict[str, str | None] = {}
-        self._types: dict[str, tuple[str, dict[str, str]]] = {}
         # Werkzeug's test machinery builds the environ of a GET at the base
         # URL once; each render copies it and sets the path.
         self._environ = EnvironBuilder("/", base_url=self.base_url).get_environ()
@@ -137,7 +135,7 @@ class Renderer:
             raise self._view_error(error, url, record) from error
 
         status = int(status_line[:3])
-        mimetype, params = self._content_type(headers.get("Content-Type", ""))
+        mimetype, params = _content_type(headers.get("Content-Type", ""))
         location = headers.get("Location")
         if (status in REDIRECT_CODES and location) or record.static_file and mimetype != CSS:
             _close(app_iter)
@@ -161,16 +159,6 @@ class Renderer:
                 body = self._relativize(url, mimetype, text, links.rewrite_css_links)
         record.links.update(record.urls)
         return Rendered(url, status, mimetype, body, record, source_file=None)
-
-    def _content_type(self, header: str) -> tuple[str, dict[str, str]]:
-        """The type and parameters of a ``Content-Type`` header; a site sends a few."""
-        found = self._types.get(header)
-        if found is None:
-            mimetype, params = parse_options_header(header)
-            found = (mimetype or "application/octet-stream", params)
-            if len(self._types) < TYPES_MEMO_SIZE:
-                self._types[header] = found
-        return found
 
     # -- links -------------------------------------------------------------
 
@@ -275,6 +263,14 @@ class Renderer:
             details=[f"endpoint {endpoint!r}", *frames],
             hint="the view or its template raised; the frames above are your code",
         )
+
+
+@functools.lru_cache(maxsize=64)
+def _content_type(header: str) -> tuple[str, dict[str, str]]:
+    """The type and parameters of a ``Content-Type`` header (the dict is only read): a
+    site sends a few, so each is parsed once."""
+    mimetype, params = parse_options_header(header)
+    return mimetype or "application/octet-stream", params
 
 
 def _is_template_syntax_error(error: BaseException) -> bool:
