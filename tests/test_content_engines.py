@@ -24,7 +24,12 @@ from hypothesis import strategies as st
 
 from sitegen.content.commonmark import CommonMarkRenderer
 from sitegen.content.highlighting import Highlighter
-from sitegen.content.markup import DEFAULT_MARKDOWN_EXTENSIONS, MarkdownRenderer, Parsed
+from sitegen.content.markup import (
+    DEFAULT_MARKDOWN_EXTENSIONS,
+    MarkdownRenderer,
+    Parsed,
+    renderer_for,
+)
 from sitegen.content.refs import REF_RE
 
 #: Every test here runs on each Markdown engine unless it says otherwise.
@@ -133,6 +138,14 @@ def test_a_task_list_item_that_is_a_setext_heading():
     parsed = CommonMarkRenderer().parse(
         "- [x] :a|![[p.png|x]]- [x] &Term\n: def\n    =\n\\[^1]b=`")
     assert parsed.refs[0].target == "p.png"
+
+
+def test_a_highlight_opened_before_a_heading_is_left_as_written():
+    """``==`` then a setext heading on the next line: its ``End`` is no paragraph's
+    (found by the property test); both engines leave the signs as text."""
+    source = "==# H\n="
+    assert CommonMarkRenderer().parse(source).html == renderer_for({}).parse(source).html
+    assert "<mark>" not in CommonMarkRenderer().parse(source).html
 
 
 def test_a_gfm_alert_renders_as_an_admonition(copy_site, cli, tmp_path):

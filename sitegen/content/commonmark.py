@@ -390,7 +390,7 @@ class _Writer:
                      f'{" checked" if value else ""}> ')
         body = ("".join(out) + self._footnotes()).rstrip("\n")
         return Parsed(body, summary.strip(), _toc(self.headings), tuple(self.headings),
-                      " ".join("".join(text).split()), tuple(self.refs),
+                      "".join(text), tuple(self.refs),
                       tuple(dict.fromkeys(self.tags)), tuple(self.blocks),
                       tuple(sorted(self.needs)))
 
@@ -624,8 +624,9 @@ def _closes(parts: list[str], number: int, events: list[Any], index: int) -> boo
         return True
     for event in events[index + 1:index + 200]:  # a highlight closes near where it opens
         if type(event) is dict:
-            if "End" in event and event["End"] in _MARKED:
-                return False
+            end = event.get("End")
+            if end is not None and (type(end) is not str or end in _MARKED):
+                return False  # a paragraph, or a heading, list or quote, ended first
             if "Text" in event and "==" in event["Text"]:
                 return True
     return False
