@@ -415,14 +415,15 @@ class ContentTreeprocessor(Treeprocessor):
                 self._embed_classes(element)
             elif tag in _HEADING_TAGS:
                 ext.headings.append(
-                    Heading(element.get("id", ""), self._text(element), _HEADING_TAGS[tag])
+                    Heading(element.get("id", ""), " ".join(self._text(element).split()),
+                            _HEADING_TAGS[tag])
                 )
         for child in root:
             if child.tag == "p" and not self._is_block_placeholder(child) and \
-                    self._text(child):
+                    self._text(child).strip():
                 ext.summary_source = self.md.serializer(child).strip()
                 break
-        ext.text = self._text(root)
+        ext.prose = self._text(root)
 
     def _block_ids(self, root: etree.Element) -> None:
         """``^block-id`` ending a paragraph or list item → its ``id`` (the marker
@@ -480,14 +481,15 @@ class ContentTreeprocessor(Treeprocessor):
         return len(element) == 0 and HTML_PLACEHOLDER_RE.fullmatch(text) is not None
 
     def _text(self, element: etree.Element) -> str:
-        """The prose of ``element``: no markup, code blocks, raw HTML blocks or permalinks."""
+        """The prose of ``element``: no markup, code blocks, raw HTML blocks or
+        permalinks; its whitespace as written."""
         parts: list[str] = []
         self._collect(element, parts)
         text = "".join(parts)
         if STX in text:
             text = HTML_PLACEHOLDER_RE.sub(self._stashed_text, text)
             text = _PLACEHOLDER_RE.sub(" ", text)
-        return " ".join(html.unescape(text).split())
+        return html.unescape(text)
 
     def _collect(self, element: etree.Element, parts: list[str]) -> None:
         if element.text:
@@ -561,7 +563,7 @@ class SitegenExtension(Extension):
         self.refs: list[Ref] = []
         self.headings: list[Heading] = []
         self.summary_source = ""
-        self.text = ""
+        self.prose = ""
         self.tags: list[str] = []
         self.blocks: list[str] = []
         self.needs: set[str] = set()

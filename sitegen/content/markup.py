@@ -67,7 +67,8 @@ class Parsed:
     summary: str
     toc: str
     headings: tuple[Heading, ...]
-    text: str
+    #: The prose as plain text, its whitespace as the parse left it (see ``text``).
+    prose: str
     refs: tuple[Ref, ...]
     #: Inline ``#tags`` (``area/topic``, without the ``#``), deduplicated, in order.
     tags: tuple[str, ...] = ()
@@ -78,8 +79,15 @@ class Parsed:
     needs: tuple[str, ...] = ()
 
     @cached_property
+    def text(self) -> str:
+        """The prose as plain text, one space between words.  Made on first use: most
+        pages never show it, and collapsing a page's whitespace costs as much as a
+        sixth of a compiled parse."""
+        return " ".join(self.prose.split())
+
+    @cached_property
     def word_count(self) -> int:
-        return len(self.text.split())
+        return len(self.prose.split())
 
     @cached_property
     def title(self) -> str | None:
@@ -89,7 +97,7 @@ class Parsed:
     def to_json(self) -> dict[str, Any]:
         return {
             "html": self.html, "summary": self.summary, "toc": self.toc,
-            "headings": [list(h) for h in self.headings], "text": self.text,
+            "headings": [list(h) for h in self.headings], "prose": self.prose,
             "refs": [list(r) for r in self.refs], "tags": list(self.tags),
             "blocks": list(self.blocks), "needs": list(self.needs),
         }
@@ -98,7 +106,7 @@ class Parsed:
     def from_json(cls, data: Mapping[str, Any]) -> Parsed:
         return cls(
             data["html"], data["summary"], data["toc"],
-            tuple(Heading(*h) for h in data["headings"]), data["text"],
+            tuple(Heading(*h) for h in data["headings"]), data["prose"],
             tuple(Ref(*r) for r in data["refs"]), tuple(data["tags"]),
             tuple(data["blocks"]), tuple(data["needs"]),
         )
@@ -119,7 +127,7 @@ def syntax_version() -> list[object]:
     """What both engines' parses depend on beyond their configuration: the shape of
     :class:`Parsed` (bumped when it changes, so no older parse is served) and
     whether math and diagrams render (installing an extra re-parses the pages)."""
-    return ["parsed-2", has_math_renderer(), has_diagram_script()]
+    return ["parsed-3", has_math_renderer(), has_diagram_script()]
 
 
 def renderer_for(config: Mapping[str, Any]) -> Renderer:
@@ -174,7 +182,7 @@ class MarkdownRenderer:
             for processor in md.postprocessors:
                 summary = processor.run(summary)
             toc = getattr(md, "toc", "") if getattr(md, "toc_tokens", None) else ""
-            return Parsed(html, summary.strip(), toc, tuple(ext.headings), ext.text,
+            return Parsed(html, summary.strip(), toc, tuple(ext.headings), ext.prose,
                           tuple(ext.refs), tuple(dict.fromkeys(ext.tags)), tuple(ext.blocks),
                           tuple(sorted(ext.needs)))
 
