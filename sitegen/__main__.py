@@ -1,5 +1,5 @@
 """``python -m sitegen``: the ``sitegen`` command, for when the script is not on PATH."""
 
-from .cli import main
+from .cli import run
 
-main(prog_name="sitegen")
+run()

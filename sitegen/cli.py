@@ -7,6 +7,7 @@ printed here, in one place, as one block, with exit code 1.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -112,6 +113,26 @@ def main(context: click.Context, site_app: str | None, site_dir: str | None) -> 
     """Build Flask-style sites into static files."""
     if os.environ.get("NO_COLOR"):  # https://no-color.org: any value but empty
         context.color = False
+
+
+def run() -> None:
+    """The ``sitegen`` console script: :func:`main`, in a process that ends with it.
+
+    The garbage collector is set for a process that runs one command and
+    exits.  What is loaded by now (sitegen, Click, the libraries) lives as
+    long as the process, so it is frozen out of every collection, and young
+    objects are collected a tenth as often.  At the end everything is frozen
+    again: the interpreter's own collections at exit then have nothing to
+    walk (a rebuild with nothing to do spent a sixth of its time there).
+    ``main`` itself, as tests and other programs call it, leaves the
+    collector alone.
+    """
+    gc.freeze()
+    gc.set_threshold(7000, 10, 10)
+    try:
+        main(prog_name="sitegen")
+    finally:
+        gc.freeze()
 
 
 @main.command(short_help="Render every URL of the site into static files.")
