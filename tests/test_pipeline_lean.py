@@ -63,3 +63,18 @@ def test_a_rebuild_reads_only_the_markdown_file_that_changed(tmp_path):
     again = probe(site, tmp_path / "again.json")
     assert again["code"] == 0
     assert {p.rsplit("/", 1)[-1] for p in again["opened"]} == {post.name}
+    # Its front matter is as it was: its fields come from the index, no YAML is parsed.
+    assert "yaml" not in again["libraries"]
+
+
+def test_a_front_matter_edit_is_read_and_parsed(tmp_path):
+    site = example(tmp_path)
+    assert probe(site, tmp_path / "first.json")["code"] == 0
+    post = site / "content/posts/2024-01-09-hello-field-notes.md"
+    text = post.read_text()
+    assert text.startswith("---\ntitle: ")
+    post.write_text(text.replace("---\ntitle: ", "---\ntitle: Renamed, ", 1))
+    again = probe(site, tmp_path / "again.json")
+    assert again["code"] == 0 and "yaml" in again["libraries"]
+    built = (site / "build/blog/hello-field-notes/index.html").read_text()
+    assert "Renamed, " in built

@@ -71,6 +71,8 @@ class Source:
     _body: str | None = field(default=None, repr=False, compare=False)
     #: The file's key in the source index (its path relative to the site).
     index_key: str = field(default="", repr=False, compare=False)
+    #: The line that opened the front matter (``---`` YAML, ``+++`` TOML), ``""`` for none.
+    fence: str = ""
 
     @property
     def body(self) -> str:
@@ -122,9 +124,19 @@ class BodyLines:
 _NEWLINE = re.compile("\n")
 
 
-def read_source(path: Path, display: str) -> Source:
-    """Read and split the content file at ``path``; errors call it ``display``."""
-    return split_front_matter(decode_source(path.read_bytes(), display), path, display)
+#: What an earlier read of a file found: its front matter's fence, its text, and the
+#: fields it gave (normalised).
+KnownFrontMatter = tuple[str, str, dict[str, Any]]
+
+
+def read_source(path: Path, display: str, known: KnownFrontMatter | None = None) -> Source:
+    """Read and split the content file at ``path``; errors call it ``display``.
+
+    ``known`` is the front matter an earlier read of the file found: if the
+    file still opens with the same text, its fields are those, and no YAML
+    is parsed (an edit to a body, the usual one, then needs no YAML at all).
+    """
+    return split_front_matter(decode_source(path.read_bytes(), display), path, display, known)
 
 
 def decode_source(data: bytes, display: str) -> str:
@@ -145,8 +157,10 @@ def decode_source(data: bytes, display: str) -> str:
     return text
 
 
-def split_front_matter(text: str, path: Path, display: str) -> Source:
-    """Split ``text`` into front matter and body and parse the front matter."""
+def split_front_matter(text: str, path: Path, display: str,
+                       known: KnownFrontMatter | None = None) -> Source:
+    """Split ``text`` into front matter and body and parse the front matter (unless it is
+    the ``known`` one: see :func:`read_source`)."""
     first_end = text.find("\n")
     fence = (text if first_end < 0 else text[:first_end]).rstrip()
     if fence not in _CLOSING:
@@ -159,7 +173,10 @@ def split_front_matter(text: str, path: Path, display: str) -> Source:
     body_start = closing.end() + 1
     body_line = text.count("\n", 0, min(body_start, len(text))) + 1
     body = text[body_start:]
-    source = Source(path, {}, body_line, block, digest(body), body)
+    source = Source(path, {}, body_line, block, digest(body), body, fence=fence)
+    if known is not None and known[0] == fence and known[1] == block:
+        source.meta = dict(known[2])  # the same text gives the same fields
+        return source
     source.meta = _parse_yaml(block, display) if fence == "---" else _parse_toml(block, display)
     _normalise(source, display)
     return source

@@ -3,9 +3,11 @@
 A rebuild must know every page's front matter (dates order a blog, drafts
 are left out) and a fingerprint of every body, but most files have not
 changed since the last build.  The index keeps, for each file, its size and
-mtime with the front matter it held, the fingerprint of its body and, once
-a parse has seen it, the body's first ``# heading`` (a page's title when its
-front matter has none).  A file whose size and mtime match is not read.
+mtime with the front matter it held (as written, and the fields it gave),
+the fingerprint of its body and, once a parse has seen it, the body's first
+``# heading`` (a page's title when its front matter has none).  A file whose
+size and mtime match is not read; one that changed is read, but its YAML is
+parsed again only if the front matter's text changed.
 
 As git does, an entry whose mtime is within a second of the moment the index
 was written is not trusted: the file may have changed again within the file
@@ -27,8 +29,9 @@ from typing import Any
 from ..cachefile import read_cache, write_cache
 from .source import Source, read_source
 
-FORMAT = 4  # 2: Jekyll front matter normalised (categories, published, zoned dates);
-# 3: the inline #tags a parse found; 4: the entries as rows (see ``cachefile``)
+FORMAT = 5  # 2: Jekyll front matter normalised (categories, published, zoned dates);
+# 3: the inline #tags a parse found; 4: the entries as rows (see ``cachefile``);
+# 5: the front matter's fence
 FILENAME = "sources.pickle"
 #: Entries younger than this (ns) when the index was written are re-read.
 RACY_NS = 1_000_000_000
@@ -47,17 +50,19 @@ class _Entry:
     heading: str | None = UNKNOWN
     #: The body's inline ``#tags``; ``None`` before a parse.
     tags: tuple[str, ...] | None = None
+    #: The line that opened the front matter (see ``Source.fence``).
+    fence: str = ""
 
 
 def _entry_ok(values: object) -> bool:
-    if not (isinstance(values, tuple) and len(values) == 8):
+    if not (isinstance(values, tuple) and len(values) == 9):
         return False
-    size, mtime_ns, meta, body_line, front_matter, body_hash, heading, tags = values
+    size, mtime_ns, meta, body_line, front_matter, body_hash, heading, tags, fence = values
     return (isinstance(size, int) and isinstance(mtime_ns, int) and isinstance(meta, dict)
             and all(isinstance(k, str) for k in meta) and isinstance(body_line, int)
             and body_line >= 1 and isinstance(front_matter, str)
             and isinstance(body_hash, bytes) and (heading is None or isinstance(heading, str))
-            and (tags is None or isinstance(tags, tuple)))
+            and (tags is None or isinstance(tags, tuple)) and isinstance(fence, str))
 
 
 class SourceIndex:
@@ -82,18 +87,20 @@ class SourceIndex:
             os.path.relpath(name, self.root)
         self._seen.add(key)
         stat = path.stat()
-        entry = self._entries.get(key)
-        if entry is not None and entry.size == stat.st_size and self.trusted() and \
+        entry = self._entries.get(key) if self.trusted() else None
+        if entry is not None and entry.size == stat.st_size and \
                 entry.mtime_ns == stat.st_mtime_ns and entry.mtime_ns < self._trusted_before:
             source = Source(path, dict(entry.meta), entry.body_line, entry.front_matter,
-                            entry.body_hash)
+                            entry.body_hash, fence=entry.fence)
             source.index_key = key
             return source
-        source = read_source(path, display)
+        known = None if entry is None else (entry.fence, entry.front_matter, entry.meta)
+        source = read_source(path, display, known)
         source.drop_body()  # kept, 100,000 bodies would be half a gigabyte: read again to parse
         source.index_key = key
         self._entries[key] = _Entry(stat.st_size, stat.st_mtime_ns, dict(source.meta),
-                                    source.body_line, source.front_matter, source.body_hash)
+                                    source.body_line, source.front_matter, source.body_hash,
+                                    fence=source.fence)
         self._dirty = True
         return source
 
@@ -129,7 +136,7 @@ class SourceIndex:
         if not (self._dirty or gone):
             return
         rows = ((key, e.size, e.mtime_ns, e.meta, e.body_line, e.front_matter, e.body_hash,
-                 e.heading, e.tags) for key, e in self._entries.items())
+                 e.heading, e.tags, e.fence) for key, e in self._entries.items())
         if write_cache(self.path, (FORMAT, time.time_ns()), rows):
             self._dirty = False
 
