@@ -6,7 +6,7 @@ the edit did not parse the page again.  A damaged cache file is no error.
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import sqlite3
 from contextlib import closing
@@ -25,7 +25,8 @@ pytestmark = pytest.mark.usefixtures("markdown_engine")
 def cache_entries(site: Path) -> dict[str, dict]:
     """``key → cached parse`` from the site's parse cache."""
     with closing(sqlite3.connect(site / ".sitegen-cache/markdown/parses.sqlite3")) as db:
-        return {key: json.loads(data) for key, data in db.execute("SELECT key, data FROM parses")}
+        rows = db.execute("SELECT key, data FROM parses")
+        return {key: marshal.loads(data) for key, data in rows}
 
 
 def tamper(site: Path, needle: str, replacement: str) -> None:
@@ -35,7 +36,7 @@ def tamper(site: Path, needle: str, replacement: str) -> None:
     key, entry = matches[0]
     entry["html"] = entry["html"].replace(needle, replacement)
     with closing(sqlite3.connect(site / ".sitegen-cache/markdown/parses.sqlite3")) as db, db:
-        db.execute("UPDATE parses SET data = ? WHERE key = ?", (json.dumps(entry), key))
+        db.execute("UPDATE parses SET data = ? WHERE key = ?", (marshal.dumps(entry), key))
 
 
 def content_text(out: Path) -> str:

@@ -3,7 +3,7 @@
 Entries live in one SQLite file, ``.sitegen-cache/markdown/parses.sqlite3``,
 and are addressed by content: the key is a hash of the page body's fingerprint and of
 everything else the parse depends on (the Markdown configuration and the
-versions of sitegen, Python-Markdown and Pygments).  Nothing in a parse
+versions of Python, sitegen, Python-Markdown and Pygments).  Nothing in a parse
 depends on another file (links are kept as references, resolved when the
 page is used), so no entry ever needs invalidating: a changed body or
 configuration simply asks for another key.
@@ -25,7 +25,7 @@ unchanged in an edited page, is highlighted once.
 from __future__ import annotations
 
 import hashlib
-import json
+import marshal
 import os
 import shutil
 import sqlite3
@@ -38,8 +38,10 @@ from ..fingerprint import library_versions
 from .markup import Parsed
 
 #: Bump when the shape of a cached parse changes.
-FORMAT = "4"
+FORMAT = "5"
 FILENAME = "parses.sqlite3"
+#: What an entry holds: a parse in ``marshal``'s bytes, a highlighted block's HTML.
+Value = str | bytes
 #: Entries held before they are written, in one transaction.
 BATCH = 64
 
@@ -56,7 +58,7 @@ class ParseCache:
         self._unusable = False
         self._pid = os.getpid()
         #: Entries not written yet: ``(table, key) → value``.
-        self._pending: dict[tuple[str, str], str] = {}
+        self._pending: dict[tuple[str, str], Value] = {}
         #: Whether this process made the file and no process forked from it writes
         #: there: then a key it did not write (``_written``, by hash) is not looked up,
         #: which saves a cold build a read transaction a page and a block.
@@ -79,25 +81,25 @@ class ParseCache:
         """The cached parse for ``key``; ``None`` if absent or unreadable."""
         data = self._held("parses", key) or self._fetch(
             "SELECT data FROM parses WHERE key = ?", key)
-        if data is None:
+        if not isinstance(data, bytes):
             return None
         try:
-            return Parsed.from_json(json.loads(data))
-        except (ValueError, KeyError, TypeError):
+            return Parsed.from_data(marshal.loads(data))
+        except (ValueError, EOFError, KeyError, TypeError):
             return None
 
     def store(self, key: str, parsed: Parsed) -> None:
-        """Save ``parsed`` under ``key``."""
-        data = json.dumps(parsed.to_json(), ensure_ascii=False, separators=(",", ":"))
-        self._write("parses", key, data)
+        """Save ``parsed`` under ``key``: in ``marshal``'s format, which writes and reads
+        a page's parse in a tenth of JSON's time (the key names the Python version)."""
+        self._write("parses", key, marshal.dumps(parsed.to_data()))
 
     def highlights(self, readable: Callable[[], bool]) -> HighlightCache:
         """The highlighted code blocks kept in the same file, read while ``readable()``
         (a ``--clean`` build only writes them)."""
         return HighlightCache(self, readable)
 
-    def _fetch(self, query: str, key: str) -> str | None:
-        """The one text column ``query`` selects for ``key``; ``None`` if none or unreadable."""
+    def _fetch(self, query: str, key: str) -> Value | None:
+        """The one column ``query`` selects for ``key``; ``None`` if none or unreadable."""
         with self._lock:
             db = self._database()
             if db is None or (self._fresh and hash(key) not in self._written):
@@ -106,13 +108,13 @@ class ParseCache:
                 row = db.execute(query, (key,)).fetchone()
             except sqlite3.Error:
                 return None
-        return row[0] if row is not None and isinstance(row[0], str) else None
+        return row[0] if row is not None and isinstance(row[0], (str, bytes)) else None
 
-    def _held(self, table: str, key: str) -> str | None:
+    def _held(self, table: str, key: str) -> Value | None:
         """An entry stored in this process and not written yet."""
         return self._pending.get((table, key)) if self._pid == os.getpid() else None
 
-    def _write(self, table: str, key: str, value: str) -> None:
+    def _write(self, table: str, key: str, value: Value) -> None:
         """Hold an entry for the next write; a failure is a cache miss later, not an error."""
         with self._lock:
             self._database()  # in a forked worker: its own connection, and none of the
@@ -202,8 +204,9 @@ class HighlightCache:
         if not self._readable():
             return None
         key = self._key(key)
-        return self._parses._held("highlights", key) or self._parses._fetch(
+        found = self._parses._held("highlights", key) or self._parses._fetch(
             "SELECT html FROM highlights WHERE key = ?", key)
+        return found if isinstance(found, str) else None
 
     def store(self, key: str, html: str) -> None:
         """Save ``html`` under ``key``."""
@@ -228,7 +231,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     try:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("CREATE TABLE IF NOT EXISTS parses (key TEXT PRIMARY KEY, data TEXT NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS parses (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
         db.execute("CREATE TABLE IF NOT EXISTS highlights "
                    "(key TEXT PRIMARY KEY, html TEXT NOT NULL)")
     except sqlite3.Error:

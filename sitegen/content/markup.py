@@ -94,16 +94,18 @@ class Parsed:
         """The text of the first level-1 heading, if there is one."""
         return next((h.text for h in self.headings if h.level == 1 and h.text), None)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_data(self) -> dict[str, Any]:
+        """The parse as plain strings, numbers, tuples and a dict (what ``marshal``
+        writes, the parse cache's format)."""
         return {
             "html": self.html, "summary": self.summary, "toc": self.toc,
-            "headings": [list(h) for h in self.headings], "prose": self.prose,
-            "refs": [list(r) for r in self.refs], "tags": list(self.tags),
-            "blocks": list(self.blocks), "needs": list(self.needs),
+            "headings": tuple(map(tuple, self.headings)), "prose": self.prose,
+            "refs": tuple(map(tuple, self.refs)), "tags": self.tags,
+            "blocks": self.blocks, "needs": self.needs,
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Parsed:
+    def from_data(cls, data: Mapping[str, Any]) -> Parsed:
         return cls(
             data["html"], data["summary"], data["toc"],
             tuple(Heading(*h) for h in data["headings"]), data["prose"],
