@@ -52,7 +52,17 @@ from ..errors import ContentError, relative_to
 from ..fingerprint import digest, value_digest
 from ..record import FILE, LISTING, PAGE, Fact, relative_path
 from .page import Tag, alias_names
-from .refs import EMBED_TAG, REF_ATTR, REF_MARK, REF_RE, Ref, embed_kind, is_file_name, wiki_label
+from .refs import (
+    EMBED_TAG,
+    REF_ATTR,
+    REF_ATTR_RE,
+    REF_MARK,
+    REF_RE,
+    Ref,
+    embed_kind,
+    is_file_name,
+    wiki_label,
+)
 from .source import BodyLines, page_key
 
 if TYPE_CHECKING:
@@ -313,8 +323,10 @@ class _PageLinks:
         if values:
             if any(isinstance(v, _Element) and v.link is not None for v in values):
                 html_text = _EMBED_PARAGRAPH_RE.sub(unwrap, html_text)
-            html_text = REF_RE.sub(fill, html_text)
-            summary = REF_RE.sub(lambda m: fill(m, summary=True), summary)
+            refs_re = REF_RE if any(ref.kind == "embed" for ref in parsed.refs) \
+                else REF_ATTR_RE
+            html_text = refs_re.sub(fill, html_text)
+            summary = refs_re.sub(lambda m: fill(m, summary=True), summary)
         return Resolution(Markup(html_text), Markup(summary), tuple(self.warnings),
                           tuple(dict.fromkeys(self.targets)), frozenset(self.facts))
 

@@ -26,6 +26,10 @@ REF_RE = re.compile(
     f'| {REF_ATTR}="{REF_MARK}(\\d+)"',
     re.S,
 )
+#: :data:`REF_RE` for a text that holds no embed (no ``embed`` reference): the same
+#: groups, found a few times faster (a pattern that opens with a literal is searched for
+#: as a string).
+REF_ATTR_RE = re.compile(f' {REF_ATTR}="{REF_MARK}()()(\\d+)"')
 
 _SUFFIX_RE = re.compile(r"\.([A-Za-z0-9]{1,10})$")
 #: What an embed of a file shows, by the file's extension (as Obsidian has them).
