@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import RegexLexer
 from pygments.lexers import get_all_lexers, get_lexer_by_name
 
-from sitegen.content import highlighting, regexlexer
+from sitegen.content import highlighting, regexlexer, regexstart
 from sitegen.content.highlighting import Highlighter
 
 #: Text that exercises many languages' rules: keywords, strings with escapes,
@@ -75,6 +77,24 @@ def test_the_rules_tried_are_those_that_can_start_with_the_next_character():
     assert list(at_space) == [rule for rule in root.rules if rule in at_space]
     assert all(rule in at_space for rule in root.rules if rule[0](" x", 0))
     assert all(rule in at_quote for rule in root.rules if rule[0]('"x"', 0))
+
+
+def test_rules_that_ignore_case_are_narrowed_by_re_own_case_folding():
+    lexer = get_lexer_by_name("python")  # (?i)(rb|br|r)(""") and the like: raw strings
+    root = regexlexer._States(lexer._tokens)["root"]
+    ignoring = [rule for rule in root.rules if rule[0].__self__.flags & re.IGNORECASE]
+    assert ignoring
+    assert not any(rule in root.at(" ") for rule in ignoring)
+    assert all(rule in root.at("R") for rule in ignoring if rule[0]('R"x"', 0))
+    # the Kelvin sign is a "k" to re when it ignores case: never ruled out
+    kelvin = regexstart.parse(re.compile(r"(?i)k[a-c]"))
+    assert regexstart.can_start(kelvin[0], "\u212a", 0x212A, kelvin[1]) is not False
+    assert regexstart.can_start(kelvin[0], "x", ord("x"), kelvin[1]) is False
+    for pattern in (r"(?i)[^k]", r"(?i)[\d_]", r"(?i)[a-f\W]", r"(?i)\u212a"):
+        items, folded = regexstart.parse(re.compile(pattern))
+        for char in "kK\u212a0_ -zZ":
+            found = regexstart.can_start(items, char, ord(char), folded)
+            assert found is not False or re.match(pattern, char) is None, (pattern, char)
 
 
 def test_stacks_and_states_pass_through_as_in_pygments():

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
 try:
@@ -35,6 +36,15 @@ _CATEGORIES: dict[Any, Callable[[str], Any]] = {} if _sre is None else {
     _sre.CATEGORY_WORD: re.compile(r"\w").match,
     _sre.CATEGORY_NOT_WORD: re.compile(r"\W").match,
 }
+#: The same categories as a pattern writes them.
+_CATEGORY_TEXT: dict[Any, str] = {} if _sre is None else {
+    _sre.CATEGORY_DIGIT: r"\d", _sre.CATEGORY_NOT_DIGIT: r"\D",
+    _sre.CATEGORY_SPACE: r"\s", _sre.CATEGORY_NOT_SPACE: r"\S",
+    _sre.CATEGORY_WORD: r"\w", _sre.CATEGORY_NOT_WORD: r"\W",
+}
+#: The items that match exactly one character.
+_ONE_CHARACTER: frozenset[Any] = frozenset() if _sre is None else frozenset(
+    {_sre.LITERAL, _sre.NOT_LITERAL, _sre.IN})
 #: The widest range of a class :func:`first_chars` spells out, character by character.
 _WIDEST_RANGE = 32
 #: Each pattern parsed once a process (lexer states share rules through ``include``).
@@ -166,12 +176,14 @@ def can_start(items: Sequence[Any], char: str, code: int, folded: bool) -> bool 
     (maybe), ``False`` (never), ``None`` (it may match nothing first: what follows
     decides).  Anything not understood is a maybe."""
     for op, arg in items:
+        if op in _ONE_CHARACTER and folded:
+            return _folded_can_match(op, arg, char)
         if op is _sre.LITERAL:
-            return True if folded else arg == code
+            return arg == code
         if op is _sre.NOT_LITERAL:
-            return True if folded else arg != code
+            return arg != code
         if op is _sre.IN:
-            return True if folded else _in_class(arg, char, code)
+            return _in_class(arg, char, code)
         if op is _sre.SUBPATTERN:
             found = can_start(arg[3], char, code, folded or bool(arg[1] & re.IGNORECASE))
         elif op is _sre.ATOMIC_GROUP:
@@ -190,6 +202,41 @@ def can_start(items: Sequence[Any], char: str, code: int, folded: bool) -> bool 
         if found is not None:
             return found
     return None
+
+
+def _folded_can_match(op: Any, arg: Any, char: str) -> bool:
+    """Whether the one-character item ``op, arg`` of a pattern that ignores case matches
+    ``char``: asked of the ``re`` module itself, whose case folding (``K`` for the
+    Kelvin sign) is the one that counts.  An item it cannot spell: maybe."""
+    spelled = _spelled(op, arg)
+    return spelled is None or _ignoring_case(spelled).match(char) is not None
+
+
+def _spelled(op: Any, arg: Any) -> str | None:
+    """The one-character item ``op, arg`` written as a pattern again (``None``: a part
+    this module does not write)."""
+    if op is _sre.LITERAL:
+        return re.escape(chr(arg))
+    if op is _sre.NOT_LITERAL:
+        return f"[^{re.escape(chr(arg))}]"
+    parts = []
+    for member, value in arg:
+        if member is _sre.NEGATE:
+            parts.insert(0, "^")
+        elif member is _sre.LITERAL:
+            parts.append(re.escape(chr(value)))
+        elif member is _sre.RANGE:
+            parts.append(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+        elif member is _sre.CATEGORY and value in _CATEGORY_TEXT:
+            parts.append(_CATEGORY_TEXT[value])
+        else:
+            return None
+    return f"[{''.join(parts)}]"
+
+
+@lru_cache(maxsize=1024)
+def _ignoring_case(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
 
 
 def _in_class(members: Sequence[Any], char: str, code: int) -> bool:
