@@ -122,6 +122,19 @@ def test_a_damaged_cache_file_is_started_afresh(copy_site, cli, tmp_path):
     assert len(cache_entries(site)) == 5
 
 
+def test_an_entry_that_does_not_read_back_is_parsed_again(copy_site, cli, tmp_path):
+    site = copy_site("content_blog")
+    build(cli, site, tmp_path / "cold")
+    expected = content_text(tmp_path / "cold")
+    with closing(sqlite3.connect(site / ".sitegen-cache/markdown/parses.sqlite3")) as db, db:
+        [(key, data)] = [(k, d) for k, d in db.execute("SELECT key, data FROM parses")
+                         if b"Its definition." in d]
+        db.execute("UPDATE parses SET data = ? WHERE key = ?", (data[: len(data) // 2], key))
+    build(cli, site, tmp_path / "warm")
+    assert content_text(tmp_path / "warm") == expected
+    assert "Its definition." in cache_entries(site)[key]["html"]  # parsed and stored anew
+
+
 def test_a_forked_process_opens_its_own_cache_connection(copy_site, tmp_path):
     """A worker forked from a process that used the parse cache must not share its
     SQLite connection (sharing one across processes corrupts it)."""
