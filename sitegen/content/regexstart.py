@@ -27,21 +27,15 @@ try:
 except ImportError:  # pragma: no cover - the parser moved: every pattern is always tried
     _sre = _sre_parse = None  # type: ignore[assignment]
 
-#: A category's test, for a character class such as ``[\w.]``.
-_CATEGORIES: dict[Any, Callable[[str], Any]] = {} if _sre is None else {
-    _sre.CATEGORY_DIGIT: re.compile(r"\d").match,
-    _sre.CATEGORY_NOT_DIGIT: re.compile(r"\D").match,
-    _sre.CATEGORY_SPACE: re.compile(r"\s").match,
-    _sre.CATEGORY_NOT_SPACE: re.compile(r"\S").match,
-    _sre.CATEGORY_WORD: re.compile(r"\w").match,
-    _sre.CATEGORY_NOT_WORD: re.compile(r"\W").match,
-}
-#: The same categories as a pattern writes them.
+#: The categories of a character class such as ``[\w.]``, as a pattern writes them.
 _CATEGORY_TEXT: dict[Any, str] = {} if _sre is None else {
     _sre.CATEGORY_DIGIT: r"\d", _sre.CATEGORY_NOT_DIGIT: r"\D",
     _sre.CATEGORY_SPACE: r"\s", _sre.CATEGORY_NOT_SPACE: r"\S",
     _sre.CATEGORY_WORD: r"\w", _sre.CATEGORY_NOT_WORD: r"\W",
 }
+#: Each category's test.
+_CATEGORIES: dict[Any, Callable[[str], Any]] = {
+    category: re.compile(text).match for category, text in _CATEGORY_TEXT.items()}
 #: The items that match exactly one character.
 _ONE_CHARACTER: frozenset[Any] = frozenset() if _sre is None else frozenset(
     {_sre.LITERAL, _sre.NOT_LITERAL, _sre.IN})
