@@ -144,7 +144,7 @@ def test_a_forked_process_opens_its_own_cache_connection(copy_site, tmp_path):
     from sitegen.content.markup import MarkdownRenderer
 
     renderer = MarkdownRenderer.from_config({})
-    cache = ParseCache(tmp_path / "markdown", renderer.fingerprint)
+    cache = ParseCache(tmp_path / "markdown", lambda: renderer.fingerprint)
     parsed = renderer.parse("# Title\n\nBody.\n")
     cache.store(cache.key(b"body-one"), parsed)
     cache.flush()
@@ -174,7 +174,7 @@ def test_entries_are_written_in_batches_and_found_before_they_are(tmp_path):
     from sitegen.content.markup import MarkdownRenderer
 
     renderer = MarkdownRenderer.from_config({})
-    cache = ParseCache(tmp_path / "markdown", renderer.fingerprint)
+    cache = ParseCache(tmp_path / "markdown", lambda: renderer.fingerprint)
     parsed = renderer.parse("# Title\n\nBody.\n")
 
     def written() -> int:
@@ -192,6 +192,41 @@ def test_entries_are_written_in_batches_and_found_before_they_are(tmp_path):
     assert written() == BATCH + 1
 
 
+def test_workers_forked_before_the_cache_file_exists_each_start_it_fresh(tmp_path):
+    """On a cold build the cache file is made by whichever worker parses first: the
+    others, forked when there was none, still ask only for what they wrote (one of
+    two workers used to query the file for every page and block)."""
+    from sitegen.content.cache import ParseCache, share_caches
+    from sitegen.content.markup import MarkdownRenderer
+
+    renderer = MarkdownRenderer.from_config({})
+    parsed = renderer.parse("# Title\n\nBody.\n")
+    cache = ParseCache(tmp_path / "markdown", lambda: renderer.fingerprint)
+    share_caches()  # as the build does, before it forks its workers
+    first_worker = ParseCache(tmp_path / "markdown", lambda: renderer.fingerprint)
+    first_worker.store(first_worker.key(b"theirs"), parsed)
+    first_worker.flush()
+    assert cache.path.exists()
+
+    pid = os.fork()
+    if pid == 0:  # the second worker: fresh, though the file is there now
+        queries: list[str] = []
+        database = cache._database()
+        assert database is not None
+        database.set_trace_callback(queries.append)
+        missed = cache.load(cache.key(b"theirs")) is None
+        cache.store(cache.key(b"mine"), parsed)
+        cache.flush()
+        found = cache.load(cache.key(b"mine")) == parsed
+        asked = [q for q in queries if q.startswith("SELECT")]
+        os._exit(0 if missed and found and len(asked) == 1 else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    # the coordinator itself asks for every key: its workers write there
+    assert cache.load(cache.key(b"theirs")) == parsed
+    assert cache.load(cache.key(b"mine")) == parsed
+
+
 def test_a_cache_this_build_made_looks_up_only_what_it_wrote(tmp_path):
     """A cold build's cache file holds only what the build wrote: a key it did not
     write is a miss without a query, until a worker is forked (whose writes it
@@ -201,7 +236,7 @@ def test_a_cache_this_build_made_looks_up_only_what_it_wrote(tmp_path):
 
     renderer = MarkdownRenderer.from_config({})
     parsed = renderer.parse("# Title\n\nBody.\n")
-    cache = ParseCache(tmp_path / "markdown", renderer.fingerprint)
+    cache = ParseCache(tmp_path / "markdown", lambda: renderer.fingerprint)
     queries: list[str] = []
     cache._database().set_trace_callback(queries.append)
     assert cache.load(cache.key(b"never-written")) is None
@@ -212,7 +247,7 @@ def test_a_cache_this_build_made_looks_up_only_what_it_wrote(tmp_path):
     assert [q for q in queries if q.startswith("SELECT")]
 
     # another process (a previous build) wrote this file: every key is asked
-    other = ParseCache(tmp_path / "markdown", renderer.fingerprint)
+    other = ParseCache(tmp_path / "markdown", lambda: renderer.fingerprint)
     assert other.load(cache.key(b"written")) == parsed
     other.store(other.key(b"from-the-other"), parsed)
     other.flush()
@@ -226,8 +261,8 @@ def test_a_cache_this_build_made_looks_up_only_what_it_wrote(tmp_path):
     # workers that are not forked (Dask's, a spawned pool's) are announced
     from sitegen.content.cache import share_caches
 
-    third = ParseCache(tmp_path / "elsewhere", renderer.fingerprint)
-    other = ParseCache(tmp_path / "elsewhere", renderer.fingerprint)
+    third = ParseCache(tmp_path / "elsewhere", lambda: renderer.fingerprint)
+    other = ParseCache(tmp_path / "elsewhere", lambda: renderer.fingerprint)
     assert third.load(third.key(b"x")) is None  # made the file: fresh
     other.store(other.key(b"x"), parsed)
     other.flush()
@@ -238,8 +273,8 @@ def test_a_cache_this_build_made_looks_up_only_what_it_wrote(tmp_path):
     # as the build announces them, when it starts its executor
     from sitegen.pipeline import workers
 
-    fourth = ParseCache(tmp_path / "fourth", renderer.fingerprint)
-    other = ParseCache(tmp_path / "fourth", renderer.fingerprint)
+    fourth = ParseCache(tmp_path / "fourth", lambda: renderer.fingerprint)
+    other = ParseCache(tmp_path / "fourth", lambda: renderer.fingerprint)
     assert fourth.load(fourth.key(b"y")) is None
     other.store(other.key(b"y"), parsed)
     other.flush()

@@ -47,12 +47,18 @@ BATCH = 64
 
 
 class ParseCache:
-    """Cached :class:`Parsed` results in ``folder``, keyed by body + configuration."""
+    """Cached :class:`Parsed` results in ``folder``, keyed by body + configuration.
 
-    def __init__(self, folder: Path, fingerprint: str) -> None:
+    The configuration's ``fingerprint()`` is asked for when the first key is
+    made, so the cache can exist before its renderer: made with the site, in
+    the process its workers are forked from (see :func:`share_caches`).
+    """
+
+    def __init__(self, folder: Path, fingerprint: Callable[[], str]) -> None:
         self.path = folder / FILENAME
         self._versions = "\0".join((FORMAT, *library_versions()))
-        self._salt = f"{self._versions}\0{fingerprint}".encode()
+        self._fingerprint = fingerprint
+        self._salt: bytes | None = None
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
         self._unusable = False
@@ -64,6 +70,9 @@ class ParseCache:
         #: which saves a cold build a read transaction a page and a block.
         self._fresh = False
         self._written: set[int] = set()
+        #: Whether the workers forked from this process now start fresh (see
+        #: :func:`share_caches`).
+        self._fresh_for_workers = False
         _caches.add(self)
 
     def key(self, body_hash: bytes) -> str:
@@ -72,6 +81,8 @@ class ParseCache:
         Keyed by the body's fingerprint, not its text: a cached parse loads
         without reading the Markdown file.
         """
+        if self._salt is None:
+            self._salt = f"{self._versions}\0{self._fingerprint()}".encode()
         digest = hashlib.sha256(self._salt)
         digest.update(b"\0")
         digest.update(body_hash)
@@ -130,6 +141,8 @@ class ParseCache:
             self._flush()
 
     def _flush(self) -> None:
+        if not self._pending:
+            return  # nothing to write: no file made for it
         db = self._database()
         pending, self._pending = self._pending, {}
         if db is None or not pending:
@@ -152,9 +165,10 @@ class ParseCache:
         if self._pid != os.getpid():
             self._db, self._pid, self._unusable = None, os.getpid(), False
             self._pending = {}
+            # A forked worker takes its parent's answer: a miss for a key another
+            # worker wrote since is only a parse or a highlight done again.
+            self._fresh = self._fresh_for_workers
         if self._db is None and not self._unusable:
-            # A forked worker keeps its parent's answer: a miss for a key another
-            # process wrote since is only a parse or a highlight done again.
             self._fresh = self._fresh or not self.path.exists()
             for attempt in range(2):
                 try:
@@ -175,14 +189,26 @@ _caches: weakref.WeakSet[ParseCache] = weakref.WeakSet()
 
 def share_caches() -> None:
     """Other processes write to this process's cache files from now on (workers):
-    look up every key, not only those written here."""
+    look up every key, not only those written here.
+
+    Called before the workers start.  Workers forked from here keep this
+    process's answer: a cache that is fresh now (or has no file yet: a cold
+    build) stays fresh in each of them, whichever opens the file first.
+    """
+    for cache in _caches:
+        cache._fresh_for_workers = cache._fresh if cache._db is not None \
+            else not cache.path.exists()
+    _looked_up_in_full()
+
+
+def _looked_up_in_full() -> None:
     for cache in _caches:
         cache._fresh = False
         cache._written.clear()  # asked of a fresh cache only
 
 
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_parent=share_caches)
+    os.register_at_fork(after_in_parent=_looked_up_in_full)
 
 
 class HighlightCache:

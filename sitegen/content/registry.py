@@ -70,7 +70,9 @@ class SiteContent:
         self.lock = threading.RLock()
         self.generation = 0
         self._renderer: Renderer | None = None
-        self._cache: ParseCache | None = None
+        #: Made now, opened at the first parse: workers forked before then know
+        #: whether it was there (see ``cache.share_caches``).
+        self._cache = ParseCache(site.cache_path("markdown"), lambda: self.renderer.fingerprint)
         self._parses: OrderedDict[tuple[str, bytes], Parsed] = OrderedDict()
         self._memo: dict[str, tuple[Stamp, Any, RenderRecord]] = {}
         self._by_name: tuple[int, dict[str, Page]] = (-1, {})
@@ -91,7 +93,10 @@ class SiteContent:
         if self._renderer is None:
             with self.lock:
                 if self._renderer is None:
-                    self._renderer = renderer_for(self.site.config)
+                    renderer = renderer_for(self.site.config)
+                    renderer.highlighter.store = self._cache.highlights(
+                        lambda: not self.site.caches_ignored)
+                    self._renderer = renderer
         return self._renderer
 
     def parsed(self, page: Page) -> Parsed:
@@ -105,10 +110,6 @@ class SiteContent:
             return parsed
         renderer = self.renderer
         with self.lock:
-            if self._cache is None:
-                self._cache = ParseCache(self.site.cache_path("markdown"), renderer.fingerprint)
-                renderer.highlighter.store = self._cache.highlights(
-                    lambda: not self.site.caches_ignored)
             cache_key = self._cache.key(source.body_hash)
             parsed = None if self.site.caches_ignored else self._cache.load(cache_key)
             if parsed is None:
@@ -125,8 +126,7 @@ class SiteContent:
 
     def flush_cache(self) -> None:
         """Write the parses and highlighted blocks the parse cache holds back."""
-        if self._cache is not None:
-            self._cache.flush()
+        self._cache.flush()
 
     def heading(self, page: Page) -> str | None:
         """The first ``# heading`` of ``page``: from the source index, else its parse."""
